@@ -1,0 +1,135 @@
+"""The one interface the UI and the transfer layer use to speak to Allas."""
+
+from __future__ import annotations
+
+import abc
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from allas_tui.storage.models import (
+    AccountUsage,
+    BucketInfo,
+    DeleteReport,
+    ListPage,
+    ObjectHead,
+    Protocol,
+)
+from allas_tui.storage.progress import ProgressCallback
+from allas_tui.storage.settings import TransferSettings
+
+
+class StorageBackend(abc.ABC):
+    """Buckets and objects over one protocol. Every method blocks: call them
+    from worker threads. Failures raise `allas_tui.storage.errors.StorageError`.
+    """
+
+    protocol: Protocol
+    """Which protocol this backend speaks."""
+    settings: TransferSettings
+    """Chunking and timeout settings."""
+
+    @property
+    @abc.abstractmethod
+    def endpoint(self) -> str:
+        """The URL requests go to (S3 endpoint, or Swift storage URL)."""
+
+    @property
+    @abc.abstractmethod
+    def project(self) -> str | None:
+        """The project's name or id, where known."""
+
+    # -- buckets ----------------------------------------------------------
+    @abc.abstractmethod
+    def list_buckets(self) -> list[BucketInfo]:
+        """All buckets of the project, sorted by name."""
+
+    @abc.abstractmethod
+    def create_bucket(self, name: str) -> None:
+        """Create a bucket; the name is checked before any request."""
+
+    @abc.abstractmethod
+    def delete_bucket(self, name: str) -> None:
+        """Delete an empty bucket; BucketNotEmpty if it holds objects."""
+
+    @abc.abstractmethod
+    def account_usage(self) -> AccountUsage:
+        """Bytes, objects and buckets of the project, where the protocol tells."""
+
+    # -- listing ----------------------------------------------------------
+    @abc.abstractmethod
+    def list_page(
+        self,
+        bucket: str,
+        prefix: str = "",
+        delimiter: str | None = None,
+        token: str | None = None,
+    ) -> ListPage:
+        """One page of a bucket's objects and, with a delimiter, pseudo-folders."""
+
+    def iter_pages(
+        self, bucket: str, prefix: str = "", delimiter: str | None = None
+    ) -> Iterator[ListPage]:
+        """Every page of a listing, each yielded as soon as it arrives."""
+        token: str | None = None
+        while True:
+            page = self.list_page(bucket, prefix, delimiter, token)
+            if page.objects or page.folders:
+                yield page
+            if page.next_token is None:
+                return
+            token = page.next_token
+
+    # -- objects ----------------------------------------------------------
+    @abc.abstractmethod
+    def head_object(self, bucket: str, key: str) -> ObjectHead:
+        """All metadata of one object, including its large-object kind."""
+
+    @abc.abstractmethod
+    def delete_object(self, bucket: str, key: str) -> None:
+        """Delete one object; a large object's segments go with it."""
+
+    @abc.abstractmethod
+    def delete_objects(self, bucket: str, keys: Iterable[str]) -> DeleteReport:
+        """Delete many objects with as few requests as the protocol allows."""
+
+    def delete_all_objects(self, bucket: str) -> DeleteReport:
+        """Delete every object in a bucket, page by page."""
+        deleted = 0
+        failed: dict[str, str] = {}
+        for page in self.iter_pages(bucket):
+            report = self.delete_objects(bucket, [o.key for o in page.objects])
+            deleted += report.deleted
+            failed.update(report.failed)
+        return DeleteReport(deleted, failed)
+
+    # -- transfers --------------------------------------------------------
+    @abc.abstractmethod
+    def upload_file(
+        self,
+        path: Path,
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """Upload a local file, chunked above the threshold. Nothing is left
+        behind on the server if it fails or is cancelled."""
+
+    @abc.abstractmethod
+    def download_file(
+        self,
+        bucket: str,
+        key: str,
+        dest: Path,
+        *,
+        overwrite: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """Download an object into a temporary file next to `dest`, renamed to
+        `dest` only when complete. An existing `dest` is kept unless `overwrite`."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release connections."""

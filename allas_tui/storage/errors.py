@@ -1,0 +1,87 @@
+"""The one family of storage errors, with messages a person understands.
+
+Every backend turns its protocol's failures into these, so the UI and the
+transfer layer never see a ClientException or a botocore error. Messages never
+carry a secret: no password, token, secret key or signature.
+"""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Any failure talking to Allas. `str()` is the message for the user."""
+
+    hint: str = ""
+    """What the user can do about it; shown under the message."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+    @property
+    def message(self) -> str:
+        """The message without the hint."""
+        return str(self.args[0])
+
+
+class WrongCredentials(StorageError):
+    """The password, token or keys were refused."""
+
+    hint = "Check the user name, password or keys, or run allas-conf again."
+
+
+class TokenExpired(StorageError):
+    """The token the user logged in with is no longer valid."""
+
+    hint = "Run allas-conf again, or give the password so allas-tui can log in again."
+
+
+class NotFound(StorageError):
+    """No such bucket or object."""
+
+
+class AccessDenied(StorageError):
+    """The credentials are valid but do not allow this."""
+
+    hint = "The bucket may belong to another project that has not shared it with yours."
+
+
+class BucketNotEmpty(StorageError):
+    """A bucket that still holds objects cannot be deleted."""
+
+    hint = "Delete its objects first."
+
+
+class InvalidBucketName(StorageError):
+    """A bucket name that Allas would refuse; raised before any request."""
+
+
+class QuotaExceeded(StorageError):
+    """The project's storage quota is used up."""
+
+    hint = "Delete data, or ask CSC for more quota in MyCSC."
+
+
+class NetworkError(StorageError):
+    """Allas could not be reached, or the connection broke."""
+
+    hint = "Check the network and the endpoint, then try again."
+
+
+class TransferCancelled(StorageError):
+    """The caller's cancel signal stopped an upload or download."""
+
+
+class LocalFileError(StorageError):
+    """A local file could not be read or written (permissions, full disk)."""
+
+
+class NoCredentials(StorageError):
+    """Nothing to log in with was found."""
+
+
+class BucketAlreadyExists(StorageError):
+    """The bucket name is taken, by this project or (names are global) another."""
+
+    hint = "Bucket names are shared by all Allas users; choose another name."

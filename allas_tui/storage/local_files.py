@@ -1,0 +1,95 @@
+"""Writing downloads safely: into a temporary name, renamed into place when whole.
+
+A download never leaves a half-written file under its final name, and it never
+replaces an existing file unless the caller says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+from allas_tui.storage.errors import LocalFileError
+
+T = TypeVar("T")
+PART_SUFFIX = ".allas-part"
+"""Temporary downloads end with this, so they are easy to recognise and clean."""
+
+
+def local_error(exc: OSError, path: Path | str) -> LocalFileError:
+    """Turn an OSError on a local path into a message a person understands."""
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOENT: "no such file or folder",
+        errno.EISDIR: "it is a folder",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.EEXIST: "it already exists",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return LocalFileError(f"Cannot use {path}: {reason}.")
+
+
+@contextlib.contextmanager
+def local_errors(path: Path | str) -> Iterator[None]:
+    """Translate OSErrors raised inside the block into LocalFileError."""
+    try:
+        yield
+    except OSError as exc:
+        raise local_error(exc, path) from exc
+
+
+def write_atomically(
+    dest: Path, write: Callable[[BinaryIO], T], *, overwrite: bool = False
+) -> T:
+    """Call `write` with a temporary file next to `dest`, then move it to `dest`.
+
+    On any failure the temporary file is removed and `dest` is untouched. If
+    `dest` exists and `overwrite` is false, LocalFileError is raised before
+    anything is written, and again at the end if it appeared meanwhile.
+    """
+    if dest.exists() and not overwrite:
+        raise LocalFileError(f"{dest} already exists; it was not replaced.")
+    with local_errors(dest.parent):
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{dest.name[:100]}.", suffix=PART_SUFFIX, dir=dest.parent
+        )
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            with local_errors(dest):
+                result = write(f)
+                f.flush()
+                os.fsync(f.fileno())
+        with local_errors(dest):
+            _move_into_place(tmp, dest, overwrite)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _move_into_place(tmp: Path, dest: Path, overwrite: bool) -> None:
+    if overwrite:
+        tmp.replace(dest)
+        return
+    # A hard link fails if dest exists, so a file that appeared while we
+    # downloaded is never clobbered. Some file systems have no hard links.
+    try:
+        os.link(tmp, dest)
+    except FileExistsError:
+        raise LocalFileError(f"{dest} appeared during the download; it was not replaced.") from None
+    except OSError:
+        if dest.exists():
+            raise LocalFileError(f"{dest} already exists; it was not replaced.") from None
+        tmp.replace(dest)
+        return
+    tmp.unlink()

@@ -1,0 +1,284 @@
+"""The S3 backend (boto3), set up the way Allas needs it."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import boto3
+from botocore.config import Config
+from s3transfer.exceptions import CancelledError
+from s3transfer.futures import TransferFuture
+from s3transfer.manager import TransferConfig, TransferManager
+from s3transfer.subscribers import BaseSubscriber
+
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.bucket_names import check_bucket_name
+from allas_tui.storage.errors import TransferCancelled
+from allas_tui.storage.local_files import local_errors, write_atomically
+from allas_tui.storage.models import (
+    AccountUsage,
+    BucketInfo,
+    DeleteReport,
+    ListPage,
+    ObjectHead,
+    ObjectInfo,
+    ObjectKind,
+    Protocol,
+)
+from allas_tui.storage.progress import ProgressCallback, ProgressMeter
+from allas_tui.storage.s3_errors import s3_errors
+from allas_tui.storage.settings import MAX_SINGLE_OBJECT, S3_MAX_PARTS, MiB, TransferSettings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+ALLAS_S3_ENDPOINT = "https://a3s.fi"
+"""Where Allas serves S3."""
+DEFAULT_REGION = "us-east-1"
+"""radosgw accepts any region; Swift's s3api accepts only its configured one,
+which defaults to this."""
+LIST_PAGE_SIZE = 1000
+"""S3's largest page."""
+DELETE_BATCH = 1000
+"""S3's DeleteObjects limit."""
+_MULTIPART_ETAG = re.compile(r"-\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class S3Login:
+    """What it takes to sign S3 requests to one endpoint."""
+
+    access_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    endpoint_url: str = ALLAS_S3_ENDPOINT
+    region: str = DEFAULT_REGION
+    session_token: str | None = field(default=None, repr=False)
+    ca_bundle: str | None = None
+    """A CA file to trust; None leaves it to AWS_CA_BUNDLE and ~/.aws/config."""
+    project: str | None = None
+    """A label for the project these keys belong to, where known."""
+
+
+def make_s3_client(login: S3Login, settings: TransferSettings) -> S3Client:
+    """A boto3 S3 client that works with Allas (radosgw)."""
+    config = Config(
+        signature_version="s3v4",
+        # Allas bucket names such as 2001659-puhti-SCRATCH are not DNS names
+        s3={"addressing_style": "path"},
+        # boto3 >= 1.36 otherwise sends CRC32 trailers in aws-chunked bodies,
+        # which radosgw rejects over https with MissingContentLength
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        retries={"mode": "standard", "max_attempts": settings.retries + 1},
+        connect_timeout=min(settings.timeout, 20.0),
+        read_timeout=settings.timeout,
+        # one connection per chunk in flight, plus listings, so none is dropped
+        max_pool_connections=max(10, settings.chunk_concurrency * 2),
+        tcp_keepalive=True,
+    )
+    session = boto3.session.Session(
+        aws_access_key_id=login.access_key,
+        aws_secret_access_key=login.secret_key,
+        aws_session_token=login.session_token,
+        region_name=login.region,
+    )
+    return session.client(
+        "s3", endpoint_url=login.endpoint_url, verify=login.ca_bundle, config=config
+    )
+
+
+def _etag(value: str | None) -> str | None:
+    return value.strip('"') if value else value
+
+
+class _MeterSubscriber(BaseSubscriber):  # type: ignore[misc]
+    """Feeds s3transfer's progress (which rewinds on retries) into a meter."""
+
+    def __init__(self, meter: ProgressMeter, size: int | None = None) -> None:
+        self._meter = meter
+        self._size = size
+
+    def on_queued(self, future: TransferFuture, **kwargs: Any) -> None:
+        if self._size is not None:  # spares s3transfer its own HEAD
+            future.meta.provide_transfer_size(self._size)
+
+    def on_progress(self, future: TransferFuture, bytes_transferred: int, **kwargs: Any) -> None:
+        self._meter.add(bytes_transferred)
+
+
+class S3Backend(StorageBackend):
+    """Allas over S3."""
+
+    protocol = Protocol.S3
+
+    def __init__(self, login: S3Login, settings: TransferSettings | None = None) -> None:
+        self.login = login
+        self.settings = settings or TransferSettings()
+        self.client = make_s3_client(login, self.settings)
+
+    @property
+    def endpoint(self) -> str:
+        return self.login.endpoint_url
+
+    @property
+    def project(self) -> str | None:
+        return self.login.project
+
+    def _errors(self, action: str, bucket: str | None = None, key: str | None = None) -> Any:
+        return s3_errors(action, self.endpoint, bucket, key)
+
+    # -- buckets ----------------------------------------------------------
+    def list_buckets(self) -> list[BucketInfo]:
+        with self._errors("list the buckets of"):
+            response = self.client.list_buckets()
+        buckets = [BucketInfo(b["Name"], created=b.get("CreationDate")) for b in response["Buckets"]]
+        return sorted(buckets, key=lambda b: b.name)
+
+    def create_bucket(self, name: str) -> None:
+        check_bucket_name(name)
+        with self._errors("create", name):
+            self.client.create_bucket(Bucket=name)
+
+    def delete_bucket(self, name: str) -> None:
+        with self._errors("delete", name):
+            self.client.delete_bucket(Bucket=name)
+
+    def account_usage(self) -> AccountUsage:
+        # S3 has no account totals; summing every listing is too costly to do unasked
+        return AccountUsage(None, None, len(self.list_buckets()))
+
+    # -- listing ----------------------------------------------------------
+    def list_page(
+        self,
+        bucket: str,
+        prefix: str = "",
+        delimiter: str | None = None,
+        token: str | None = None,
+    ) -> ListPage:
+        kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": LIST_PAGE_SIZE}
+        if delimiter:
+            kwargs["Delimiter"] = delimiter
+        if token:
+            kwargs["ContinuationToken"] = token
+        with self._errors("list", bucket):
+            response = self.client.list_objects_v2(**kwargs)
+        objects = [
+            ObjectInfo(
+                key=o["Key"],
+                size=o["Size"],
+                last_modified=o.get("LastModified"),
+                etag=_etag(o.get("ETag")),
+            )
+            for o in response.get("Contents", [])
+        ]
+        folders = [p["Prefix"] for p in response.get("CommonPrefixes", [])]
+        next_token = response.get("NextContinuationToken") if response.get("IsTruncated") else None
+        return ListPage(objects, folders, next_token)
+
+    # -- objects ----------------------------------------------------------
+    def head_object(self, bucket: str, key: str) -> ObjectHead:
+        with self._errors("read", bucket, key):
+            r = self.client.head_object(Bucket=bucket, Key=key)
+        etag = _etag(r.get("ETag"))
+        kind = ObjectKind.MULTIPART if etag and _MULTIPART_ETAG.search(etag) else ObjectKind.PLAIN
+        return ObjectHead(
+            key=key,
+            size=r["ContentLength"],
+            last_modified=r.get("LastModified"),
+            etag=etag,
+            content_type=r.get("ContentType"),
+            kind=kind,
+            metadata=dict(r.get("Metadata", {})),
+            headers=dict(r["ResponseMetadata"]["HTTPHeaders"]),
+        )
+
+    def delete_object(self, bucket: str, key: str) -> None:
+        with self._errors("delete", bucket, key):
+            self.client.delete_object(Bucket=bucket, Key=key)
+
+    def delete_objects(self, bucket: str, keys: Iterable[str]) -> DeleteReport:
+        keys = list(keys)
+        deleted = 0
+        failed: dict[str, str] = {}
+        for start in range(0, len(keys), DELETE_BATCH):
+            batch = keys[start : start + DELETE_BATCH]
+            with self._errors("delete objects in", bucket):
+                response = self.client.delete_objects(
+                    Bucket=bucket,
+                    Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
+                )
+            errs = {e["Key"]: f"{e.get('Code')}: {e.get('Message')}" for e in response.get("Errors", [])}
+            failed.update(errs)
+            deleted += len(batch) - len(errs)
+        return DeleteReport(deleted, failed)
+
+    # -- transfers --------------------------------------------------------
+    def _transfer_config(self, size: int) -> TransferConfig:
+        s = self.settings
+        return TransferConfig(
+            multipart_threshold=min(s.chunk_threshold, MAX_SINGLE_OBJECT) + 1,
+            multipart_chunksize=s.chunk_size_for(size, S3_MAX_PARTS),
+            max_request_concurrency=s.chunk_concurrency,
+            max_in_memory_upload_chunks=s.chunk_concurrency,
+            max_in_memory_download_chunks=s.chunk_concurrency * 4,
+            io_chunksize=1 * MiB,
+        )
+
+    @staticmethod
+    def _wait(future: TransferFuture, cancel: threading.Event | None) -> None:
+        while cancel is not None and not future.done():
+            if cancel.wait(0.1):
+                future.cancel()
+        try:
+            future.result()
+        except CancelledError:
+            raise TransferCancelled("The transfer was cancelled.") from None
+
+    def upload_file(
+        self,
+        path: Path,
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        with local_errors(path):
+            size = path.stat().st_size
+            path.open("rb").close()  # unreadable files fail here, before any request
+        meter = ProgressMeter(size, progress)
+        # On failure or cancel, s3transfer aborts the multipart upload itself.
+        with self._errors("upload to", bucket, key), local_errors(path):
+            with TransferManager(self.client, self._transfer_config(size)) as manager:
+                future = manager.upload(str(path), bucket, key, subscribers=[_MeterSubscriber(meter)])
+                self._wait(future, cancel)
+        meter.finish()
+
+    def download_file(
+        self,
+        bucket: str,
+        key: str,
+        dest: Path,
+        *,
+        overwrite: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        size = self.head_object(bucket, key).size
+        meter = ProgressMeter(size, progress)
+
+        def fetch(file: BinaryIO) -> None:
+            with TransferManager(self.client, self._transfer_config(size)) as manager:
+                future = manager.download(
+                    bucket, key, file, subscribers=[_MeterSubscriber(meter, size)]
+                )
+                self._wait(future, cancel)
+
+        with self._errors("download", bucket, key):
+            write_atomically(dest, fetch, overwrite=overwrite)
+        meter.finish()

@@ -1,0 +1,431 @@
+"""The Swift backend (python-swiftclient over a keystoneauth1 session)."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import quote
+
+from swiftclient.exceptions import ClientException
+
+from allas_tui.storage import errors
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.bucket_names import check_bucket_name
+from allas_tui.storage.local_files import local_errors, write_atomically
+from allas_tui.storage.models import (
+    AccountUsage,
+    BucketInfo,
+    DeleteReport,
+    ListPage,
+    ObjectHead,
+    ObjectInfo,
+    ObjectKind,
+    Protocol,
+)
+from allas_tui.storage.progress import (
+    READ_BLOCK,
+    FileRangeReader,
+    ProgressCallback,
+    ProgressMeter,
+    check_cancel,
+)
+from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.swift_errors import swift_errors
+from allas_tui.storage.swift_login import SwiftConnections, SwiftLogin
+from allas_tui.storage.swift_segments import Segment, SloUpload, segment_container, segments_of
+
+LIST_PAGE_SIZE = 10_000
+"""Swift's largest page."""
+_AFTER_EVERYTHING = "\U0010ffff"
+"""Sorts after any character, so `folder/` + this as a marker skips the folder."""
+
+
+def _swift_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _http_time(value: str | None) -> datetime | None:
+    return parsedate_to_datetime(value) if value else None
+
+
+class SwiftBackend(StorageBackend):
+    """Allas over OpenStack Swift."""
+
+    protocol = Protocol.SWIFT
+    page_size = LIST_PAGE_SIZE
+    """Names asked for a page; the server may send fewer."""
+
+    def __init__(self, login: SwiftLogin, settings: TransferSettings | None = None) -> None:
+        self.login = login
+        self.settings = settings or TransferSettings()
+        self.connections = SwiftConnections(login, self.settings)
+        self._bulk_delete_limit: int | None = None
+
+    @property
+    def endpoint(self) -> str:
+        url = self.connections.get().url or self.login.storage_url
+        return str(url or self.login.auth_url or "")
+
+    @property
+    def project(self) -> str | None:
+        return self.login.project_label
+
+    def _errors(
+        self,
+        action: str,
+        bucket: str | None = None,
+        key: str | None = None,
+        conflict: type[errors.StorageError] | None = None,
+    ) -> AbstractContextManager[None]:
+        return swift_errors(
+            action,
+            self.endpoint_for_messages(),
+            bucket,
+            key,
+            token_only=not self.login.can_relogin,
+            conflict=conflict,
+        )
+
+    def endpoint_for_messages(self) -> str:
+        """The endpoint without triggering a login (for error messages)."""
+        return str(self.login.storage_url or self.login.auth_url or "Allas")
+
+    # -- buckets ----------------------------------------------------------
+    def list_buckets(self) -> list[BucketInfo]:
+        with self._errors("list the buckets of"):
+            # full_listing pages with marker until a page comes back empty
+            _, containers = self.connections.get().get_account(full_listing=True)
+        return [
+            BucketInfo(c["name"], object_count=c.get("count"), bytes_used=c.get("bytes"))
+            for c in containers
+        ]
+
+    def create_bucket(self, name: str) -> None:
+        check_bucket_name(name)
+        conn = self.connections.get()
+        with self._errors("create", name, conflict=errors.BucketAlreadyExists):
+            try:
+                conn.head_container(name)
+            except ClientException as exc:
+                if exc.http_status != 404:
+                    raise
+            else:
+                raise errors.BucketAlreadyExists(
+                    f"You already have a bucket named {name!r}.", hint="Pick it in the bucket list."
+                )
+            conn.put_container(name)
+
+    def delete_bucket(self, name: str) -> None:
+        with self._errors("delete", name, conflict=errors.BucketNotEmpty):
+            self.connections.get().delete_container(name)
+
+    def account_usage(self) -> AccountUsage:
+        with self._errors("read the usage of"):
+            headers = self.connections.get().head_account()
+
+        def number(name: str) -> int | None:
+            value = headers.get(name)
+            return int(value) if value is not None else None
+
+        return AccountUsage(
+            number("x-account-bytes-used"),
+            number("x-account-object-count"),
+            number("x-account-container-count"),
+        )
+
+    # -- listing ----------------------------------------------------------
+    def list_page(
+        self,
+        bucket: str,
+        prefix: str = "",
+        delimiter: str | None = None,
+        token: str | None = None,
+    ) -> ListPage:
+        with self._errors("list", bucket):
+            _, entries = self.connections.get().get_container(
+                bucket,
+                marker=token or "",
+                prefix=prefix or None,
+                delimiter=delimiter,
+                limit=self.page_size,
+            )
+        if not entries:
+            # Only an empty page ends a listing: radosgw sends short pages
+            # while more remain, so a page shorter than the limit proves nothing.
+            return ListPage([], [], None)
+        objects: list[ObjectInfo] = []
+        folders: list[str] = []
+        for entry in entries:
+            if "subdir" in entry:
+                folders.append(entry["subdir"])
+            else:
+                objects.append(
+                    ObjectInfo(
+                        key=entry["name"],
+                        size=int(entry.get("bytes", 0)),
+                        last_modified=_swift_time(entry.get("last_modified")),
+                        etag=entry.get("hash"),
+                        content_type=entry.get("content_type"),
+                    )
+                )
+        last = entries[-1]
+        # After a folder, skip everything in it rather than be sent it again
+        marker = last["name"] if "name" in last else last["subdir"] + _AFTER_EVERYTHING
+        return ListPage(objects, folders, marker)
+
+    # -- objects ----------------------------------------------------------
+    def head_object(self, bucket: str, key: str) -> ObjectHead:
+        with self._errors("read", bucket, key):
+            headers = self.connections.get().head_object(bucket, key)
+        etag = (headers.get("etag") or "").strip('"') or None
+        # radosgw sends X-Object-Meta-Static-Large-Object on some responses
+        slo_flag = headers.get("x-static-large-object") or headers.get(
+            "x-object-meta-static-large-object", ""
+        )
+        if slo_flag.lower() == "true":
+            kind = ObjectKind.SLO
+        elif headers.get("x-object-manifest"):
+            kind = ObjectKind.DLO
+        elif etag and "-" in etag:  # radosgw shows S3 multipart objects like this
+            kind = ObjectKind.MULTIPART
+        else:
+            kind = ObjectKind.PLAIN
+        meta_prefix = "x-object-meta-"
+        return ObjectHead(
+            key=key,
+            size=int(headers.get("content-length", 0)),
+            last_modified=_http_time(headers.get("last-modified")),
+            etag=etag,
+            content_type=headers.get("content-type"),
+            kind=kind,
+            metadata={
+                k[len(meta_prefix) :]: v for k, v in headers.items() if k.startswith(meta_prefix)
+            },
+            headers=dict(headers),
+            manifest=headers.get("x-object-manifest"),
+        )
+
+    def delete_object(self, bucket: str, key: str) -> None:
+        head = self.head_object(bucket, key)
+        conn = self.connections.get()
+        with self._errors("delete", bucket, key):
+            if head.kind is ObjectKind.SLO:
+                # Swift and radosgw both delete the segments with the manifest
+                conn.delete_object(bucket, key, query_string="multipart-manifest=delete")
+            else:
+                segments = segments_of(self.connections, head, bucket)
+                conn.delete_object(bucket, key)
+                self._delete_segments(segments)
+
+    def _delete_segments(self, segments: list[Segment]) -> None:
+        by_container: dict[str, list[str]] = {}
+        for segment in segments:
+            by_container.setdefault(segment.container, []).append(segment.name)
+        for container, names in by_container.items():
+            report = self._delete_plain(container, names)
+            if report.failed:
+                raise errors.StorageError(
+                    f"{len(report.failed)} segments in {container!r} could not be deleted."
+                )
+
+    def delete_objects(self, bucket: str, keys: Iterable[str]) -> DeleteReport:
+        keys = list(keys)
+        if not keys:
+            return DeleteReport(0, {})
+        if not self._has_segment_container(bucket):
+            return self._delete_plain(bucket, keys)
+        # Manifests must take their segments with them, and only a HEAD tells
+        # which keys are manifests; run those HEADs in parallel.
+        heads = self._map_parallel(self._head_or_none, [(bucket, k) for k in keys])
+        manifests = [h.key for h in heads if h is not None and h.kind in (ObjectKind.SLO, ObjectKind.DLO)]
+        plain = [k for k, h in zip(keys, heads, strict=True) if h is None or h.key not in manifests]
+        report = self._delete_plain(bucket, plain) if plain else DeleteReport(0, {})
+        deleted, failed = report.deleted, dict(report.failed)
+        for key in manifests:
+            try:
+                self.delete_object(bucket, key)
+                deleted += 1
+            except errors.StorageError as exc:
+                failed[key] = str(exc)
+        return DeleteReport(deleted, failed)
+
+    def _head_or_none(self, bucket: str, key: str) -> ObjectHead | None:
+        try:
+            return self.head_object(bucket, key)
+        except errors.NotFound:
+            return None
+
+    def _map_parallel(self, fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
+        with ThreadPoolExecutor(
+            max_workers=self.settings.chunk_concurrency * 2, thread_name_prefix="allas-head"
+        ) as pool:
+            return list(pool.map(lambda a: fn(*a), args))
+
+    def _has_segment_container(self, bucket: str) -> bool:
+        try:
+            self.connections.get().head_container(segment_container(bucket))
+        except ClientException:
+            return False
+        return True
+
+    def _delete_plain(self, container: str, names: list[str]) -> DeleteReport:
+        limit = self._bulk_limit()
+        if limit == 0:
+            return self._delete_one_by_one(container, names)
+        deleted = 0
+        failed: dict[str, str] = {}
+        for start in range(0, len(names), limit):
+            batch = names[start : start + limit]
+            body = "\n".join(quote(f"/{container}/{name}") for name in batch)
+            with self._errors("delete objects in", container):
+                _, raw = self.connections.get().post_account(
+                    headers={"Accept": "application/json", "Content-Type": "text/plain"},
+                    query_string="bulk-delete",
+                    data=body.encode(),
+                )
+            result = json.loads(raw)
+            errs = {
+                self._name_from_path(path, container): status
+                for path, status in result.get("Errors", [])
+            }
+            failed.update(errs)
+            deleted += len(batch) - len(errs)
+        return DeleteReport(deleted, failed)
+
+    @staticmethod
+    def _name_from_path(path: str, container: str) -> str:
+        from urllib.parse import unquote
+
+        return unquote(path).lstrip("/").removeprefix(f"{container}/")
+
+    def _delete_one_by_one(self, container: str, names: list[str]) -> DeleteReport:
+        def delete(name: str) -> str | None:
+            try:
+                with self._errors("delete", container, name):
+                    self.connections.get().delete_object(container, name)
+            except errors.NotFound:
+                return None  # already gone is as good as deleted
+            except errors.StorageError as exc:
+                return str(exc)
+            return None
+
+        outcomes = self._map_parallel(delete, [(n,) for n in names])
+        failed = {n: why for n, why in zip(names, outcomes, strict=True) if why}
+        return DeleteReport(len(names) - len(failed), failed)
+
+    def _bulk_limit(self) -> int:
+        """Deletes per bulk request the server takes; 0 when it has no bulk delete."""
+        if self._bulk_delete_limit is None:
+            try:
+                info = self.connections.get().get_capabilities()
+                bulk = info.get("bulk_delete")
+                self._bulk_delete_limit = (
+                    int(bulk.get("max_deletes_per_request", 1000)) if bulk is not None else 0
+                )
+            except Exception:
+                self._bulk_delete_limit = 0
+        return self._bulk_delete_limit
+
+    # -- transfers --------------------------------------------------------
+    def upload_file(
+        self,
+        path: Path,
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        with local_errors(path):
+            size = path.stat().st_size
+            path.open("rb").close()  # unreadable files fail here, before any request
+        meter = ProgressMeter(size, progress)
+        with self._errors("upload to", bucket, key):
+            old = self._head_or_none(bucket, key)
+            old_segments = segments_of(self.connections, old, bucket) if old else []
+            if self.settings.must_chunk(size):
+                new_segments = SloUpload(
+                    self.connections, path, bucket, key, size, meter, cancel
+                ).run()
+            else:
+                self._put_whole(path, bucket, key, size, meter, cancel)
+                new_segments = []
+            # An overwritten large object's segments would otherwise stay behind
+            keep = set(new_segments)
+            self._delete_segments([s for s in old_segments if s not in keep])
+        meter.finish()
+
+    def _put_whole(
+        self,
+        path: Path,
+        bucket: str,
+        key: str,
+        size: int,
+        meter: ProgressMeter,
+        cancel: threading.Event | None,
+    ) -> None:
+        content_type = mimetypes.guess_type(path.name)[0]
+        with path.open("rb") as file:
+            reader = FileRangeReader(file, 0, size, meter, cancel)
+            try:
+                self.connections.get().put_object(
+                    bucket, key, reader, content_length=size, content_type=content_type
+                )
+            except BaseException:
+                self.connections.discard()
+                raise
+
+    def download_file(
+        self,
+        bucket: str,
+        key: str,
+        dest: Path,
+        *,
+        overwrite: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        meter = ProgressMeter(0, progress)
+
+        def fetch(file: BinaryIO) -> None:
+            nonlocal meter
+            headers, body = self.connections.get().get_object(
+                bucket, key, resp_chunk_size=READ_BLOCK
+            )
+            size = int(headers.get("content-length", 0))
+            meter = ProgressMeter(size, progress)
+            received = 0
+            try:
+                for chunk in _chunks(body):
+                    check_cancel(cancel)
+                    file.write(chunk)
+                    received += len(chunk)
+                    meter.add(len(chunk))
+            except BaseException:
+                self.connections.discard()
+                raise
+            if received != size:
+                raise errors.NetworkError(
+                    f"The download of {key!r} ended after {received} of {size} bytes."
+                )
+
+        with self._errors("download", bucket, key):
+            write_atomically(dest, fetch, overwrite=overwrite)
+        meter.finish()
+
+    def close(self) -> None:
+        self.connections.discard()
+
+
+def _chunks(body: Any) -> Iterator[bytes]:
+    yield from body

@@ -1,0 +1,126 @@
+"""Logging in to Swift: a Keystone v3 password, or a token from allas-conf."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from keystoneauth1 import session as ksa_session
+from keystoneauth1.identity import v3
+from swiftclient.client import Connection
+
+from allas_tui.storage.settings import TransferSettings
+
+
+@dataclass(frozen=True, slots=True)
+class SwiftLogin:
+    """Everything needed to open Swift connections for one project.
+
+    With a password, logins go through a keystoneauth1 session, which logs in
+    again by itself when the token expires. With only a token (allas-conf's
+    OS_AUTH_TOKEN and OS_STORAGE_URL), the token is used as it is.
+    """
+
+    auth_url: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    project_name: str | None = None
+    project_id: str | None = None
+    user_domain_name: str = "Default"
+    project_domain_name: str = "Default"
+    region: str | None = None
+    interface: str = "public"
+    token: str | None = field(default=None, repr=False)
+    """A token to start with (allas-conf's OS_AUTH_TOKEN)."""
+    storage_url: str | None = None
+    """The storage URL to use with `token` (allas-conf's OS_STORAGE_URL)."""
+    cacert: str | None = None
+    """A CA file to trust for Keystone and Swift (OS_CACERT)."""
+
+    @property
+    def can_relogin(self) -> bool:
+        """True when a password is at hand to log in again."""
+        return bool(self.auth_url and self.username and self.password)
+
+    @property
+    def project_label(self) -> str | None:
+        """The project's name, or its id from the storage URL."""
+        if self.project_name:
+            return self.project_name
+        if self.project_id:
+            return self.project_id
+        if self.storage_url and "AUTH_" in self.storage_url:
+            return self.storage_url.rsplit("AUTH_", 1)[1].strip("/")
+        return None
+
+    def keystone_session(self) -> ksa_session.Session:
+        """A keystoneauth1 session that logs in with the password."""
+        project: dict[str, Any] = (
+            {"project_id": self.project_id}
+            if self.project_id and not self.project_name
+            else {"project_name": self.project_name, "project_domain_name": self.project_domain_name}
+        )
+        auth = v3.Password(
+            auth_url=self.auth_url,
+            username=self.username,
+            password=self.password,
+            user_domain_name=self.user_domain_name,
+            **project,
+        )
+        return ksa_session.Session(auth=auth, verify=self.cacert or True)
+
+
+class SwiftConnections:
+    """Hands each thread its own swiftclient Connection (they are not
+    thread-safe), all sharing one Keystone session and so one token."""
+
+    def __init__(self, login: SwiftLogin, settings: TransferSettings) -> None:
+        self.login = login
+        self.settings = settings
+        self._session = login.keystone_session() if login.can_relogin else None
+        self._local = threading.local()
+
+    def get(self) -> Connection:
+        """This thread's connection."""
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._new_connection()
+            self._local.conn = conn
+        return conn
+
+    def discard(self) -> None:
+        """Drop this thread's connection, e.g. after a request was cut off midway."""
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _new_connection(self) -> Connection:
+        login = self.login
+        # Connections share the session, whose cached token spares a login each.
+        common: dict[str, Any] = {
+            "preauthurl": login.storage_url,
+            "preauthtoken": login.token,
+            "retries": self.settings.retries,
+            "timeout": self.settings.timeout,
+            "cacert": login.cacert,
+        }
+        if self._session is None:
+            return Connection(**common)
+        # The call shape of CSC's Swift guide, with a keystoneauth1 session under it
+        return Connection(
+            authurl=login.auth_url,
+            user=login.username,
+            key=login.password,
+            auth_version="3",
+            os_options={
+                "user_domain_name": login.user_domain_name,
+                "project_domain_name": login.project_domain_name,
+                "project_name": login.project_name,
+                "region_name": login.region,
+                "endpoint_type": login.interface,
+            },
+            session=self._session,
+            **common,
+        )
