@@ -1,0 +1,128 @@
+"""The command line: `allas-tui [options]` and `python -m allas_tui`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from allas_tui import __version__
+from allas_tui.config import ConfigError, default_config_path, load_config
+from allas_tui.storage.discovery import Discovery, choose_profile, discover
+from allas_tui.storage.errors import NoCredentials
+from allas_tui.storage.models import Protocol
+from allas_tui.storage.profiles import ConnectionProfile
+
+CREDENTIALS_HELP = f"""\
+where credentials are looked for, most preferred first:
+  1. allas-conf's token: OS_AUTH_TOKEN + OS_STORAGE_URL (Swift; with OS_PASSWORD
+     too, allas-tui logs in again when the token expires)
+  2. OpenStack logins (Swift, Keystone v3):
+     --rc FILE      an openrc file; its `export OS_*=...` lines are read, never run
+     OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME... from a sourced RC file
+     OS_CLOUD       a cloud in clouds.yaml (./, ~/.config/openstack/, /etc/openstack/)
+     Without OS_PASSWORD, the password is asked for in a masked prompt.
+     OS_CACERT names a CA file to trust for Keystone and Swift.
+  3. S3 keys: boto3's chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/credentials,
+     ~/.aws/config with endpoint_url), and rclone's [s3allas-*] remotes in
+     ~/.config/rclone/rclone.conf. AWS_CA_BUNDLE or ca_bundle in ~/.aws/config
+     name a CA file for S3. Without an endpoint, S3 goes to https://a3s.fi.
+  Profiles named in the config file ({default_config_path()}) are offered too.
+  With no credentials at all, allas-tui opens its built-in demo store.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; its help is the reference for every option."""
+    parser = argparse.ArgumentParser(
+        prog="allas-tui",
+        description="A keyboard-driven terminal browser for CSC Allas, over Swift and S3.",
+        epilog=CREDENTIALS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="use this profile: a config-file profile, an ~/.aws profile (aws:NAME), "
+        "an rclone remote (rclone:NAME), 'allas-conf', 'openstack', 'rc' or 'demo'",
+    )
+    parser.add_argument(
+        "--protocol",
+        choices=[p.value for p in Protocol],
+        help="only consider logins for this protocol",
+    )
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="talk to this URL instead: the S3 endpoint, or the Swift storage URL",
+    )
+    parser.add_argument("--rc", metavar="FILE", type=Path, help="read an OpenStack RC file")
+    parser.add_argument(
+        "--config", metavar="FILE", type=Path, help=f"config file (default {default_config_path()})"
+    )
+    parser.add_argument("--demo", action="store_true", help="open the built-in demo store")
+    parser.add_argument(
+        "--list-profiles",
+        action="store_true",
+        help="print the logins found, and where they were looked for, then exit",
+    )
+    parser.add_argument("--version", action="version", version=f"allas-tui {__version__}")
+    return parser
+
+
+def _print_discovery(discovery: Discovery) -> None:
+    for where, found in discovery.looked_for:
+        print(f"{where}\n    {found}")
+    print()
+    for profile in discovery.profiles:
+        print(f"{profile.name:30} {profile.protocol.value:6} {profile.source}")
+
+
+def _ask_password(profile: ConnectionProfile) -> ConnectionProfile:
+    login = profile.swift
+    assert login is not None
+    if not sys.stdin.isatty():
+        raise NoCredentials("OS_PASSWORD is not set, and there is no terminal to ask for it.")
+    prompt = f"Password for {login.username} ({login.project_label or login.auth_url}): "
+    return profile.with_password(getpass.getpass(prompt))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run allas-tui; the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        discovery = discover(
+            rc_file=args.rc, config_profiles=config.profiles, config_path=config.path
+        )
+    except (ConfigError, NoCredentials) as exc:
+        print(f"allas-tui: {exc}", file=sys.stderr)
+        return 2
+    if args.list_profiles:
+        _print_discovery(discovery)
+        return 0
+    profile: ConnectionProfile | None = None
+    if not args.demo and args.profile != "demo":
+        protocol = Protocol(args.protocol) if args.protocol else None
+        explicit = bool(args.profile or args.protocol or args.rc)
+        try:
+            profile = choose_profile(
+                discovery, name=args.profile, protocol=protocol, default_name=config.default_profile
+            )
+            if profile.needs_password:
+                profile = _ask_password(profile)
+        except NoCredentials as exc:
+            if explicit:
+                print(f"allas-tui: {exc}", file=sys.stderr)
+                return 2
+        except (KeyboardInterrupt, EOFError):
+            return 130
+        if profile is not None and args.endpoint:
+            profile = profile.with_endpoint(args.endpoint)
+
+    from allas_tui.ui.app import AllasApp
+
+    app = AllasApp(profile=profile, settings=config.transfers, discovery=discovery)
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,84 @@
+"""The user's config file: TOML at the platform's config path."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from allas_tui.storage.settings import TransferSettings
+
+APP_NAME = "allas-tui"
+
+
+def default_config_path() -> Path:
+    """Where the config file lives: ~/.config/allas-tui/config.toml on Linux."""
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+@dataclass(slots=True)
+class AppConfig:
+    """What the config file says; every field has a working default."""
+
+    path: Path
+    """The file this came from (it need not exist)."""
+    default_profile: str | None = None
+    """The profile to open when no --profile is given."""
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Named profiles: protocol, endpoint, auth_url, project, region, ca_bundle..."""
+    transfers: TransferSettings = field(default_factory=TransferSettings)
+    """Chunk threshold, chunk size and concurrency."""
+
+
+class ConfigError(Exception):
+    """The config file exists but cannot be used; the message says why."""
+
+
+_SIZE_UNITS = {"": 1, "k": 1024, "kib": 1024, "m": 1024**2, "mib": 1024**2, "g": 1024**3, "gib": 1024**3}
+
+
+def parse_size(value: int | str) -> int:
+    """Bytes from an int or a string like "64MiB" or "8 M"."""
+    if isinstance(value, int):
+        return value
+    text = value.strip().lower().replace(" ", "")
+    number = text.rstrip("kmgib")
+    unit = text[len(number) :]
+    if not number.isdigit() or unit not in _SIZE_UNITS:
+        raise ConfigError(f"Not a size: {value!r} (write for example 64MiB).")
+    return int(number) * _SIZE_UNITS[unit]
+
+
+def load_config(path: Path | None = None) -> AppConfig:
+    """Read the config file; a missing file gives the defaults."""
+    path = path or default_config_path()
+    if not path.exists():
+        return AppConfig(path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Cannot read {path}: {exc}") from exc
+    transfers = data.get("transfers", {})
+    defaults = TransferSettings()
+    try:
+        settings = TransferSettings(
+            chunk_threshold=parse_size(transfers.get("chunk_threshold", defaults.chunk_threshold)),
+            chunk_size=parse_size(transfers.get("chunk_size", defaults.chunk_size)),
+            chunk_concurrency=int(transfers.get("chunk_concurrency", defaults.chunk_concurrency)),
+            timeout=float(transfers.get("timeout", defaults.timeout)),
+            retries=int(transfers.get("retries", defaults.retries)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: [transfers]: {exc}") from exc
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"{path}: [profiles] must be a table of tables.")
+    return AppConfig(
+        path=path,
+        default_profile=data.get("default_profile"),
+        profiles={str(k): dict(v) for k, v in profiles.items()},
+        transfers=settings,
+    )

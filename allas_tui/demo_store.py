@@ -1,0 +1,80 @@
+"""The built-in demo store: a real S3 endpoint on 127.0.0.1 (moto's threaded
+server), seeded with sample buckets, pseudo-folders and multipart objects, and
+browsed through the same S3 backend as Allas."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import tempfile
+from pathlib import Path
+
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.profiles import ConnectionProfile
+from allas_tui.storage.s3 import S3Login
+from allas_tui.storage.settings import MiB, TransferSettings
+
+DEMO_PROFILE_NAME = "demo"
+"""What the demo profile is called in the header and for --profile."""
+SEED_SETTINGS = TransferSettings(chunk_threshold=5 * MiB, chunk_size=5 * MiB)
+"""Small parts (S3's minimum) so the demo's large objects are real multipart uploads."""
+
+
+class DemoStore:
+    """Starts and stops the local demo S3 server."""
+
+    def __init__(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        # werkzeug would print a line per request over the terminal UI
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+
+    def start(self) -> ConnectionProfile:
+        """Start the server; the profile that reaches it."""
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        login = S3Login(
+            access_key="demo",
+            secret_key="demo",  # noqa: S106 - the demo server takes any key
+            endpoint_url=f"http://{host}:{port}",
+            project="demo",
+        )
+        return ConnectionProfile(name=DEMO_PROFILE_NAME, source="built-in demo store", s3=login)
+
+    def stop(self) -> None:
+        """Stop the server; its data is gone."""
+        self._server.stop()
+
+
+def seed_demo(backend: StorageBackend) -> None:
+    """Fill the demo store with buckets that look like a research project's."""
+    rng = random.Random(2001234)  # noqa: S311 - sample data, not secrets
+    backend.create_bucket("2001234-puhti-SCRATCH")
+    backend.create_bucket("climate-era5")
+    backend.create_bucket("genomics-runs")
+    backend.create_bucket("empty-bucket")
+    with tempfile.TemporaryDirectory(prefix="allas-tui-demo-") as tmp:
+        folder = Path(tmp)
+
+        def put(bucket: str, key: str, size: int) -> None:
+            path = folder / "blob"
+            path.write_bytes(rng.randbytes(size))
+            backend.upload_file(path, bucket, key)
+
+        put("2001234-puhti-SCRATCH", "README.txt", 1_200)
+        for year in (2023, 2024, 2025):
+            for month in range(1, 13):
+                put("climate-era5", f"era5/{year}/{month:02d}/t2m.nc", rng.randint(40_000, 90_000))
+        put("climate-era5", "notebooks/analysis.ipynb", 48_000)
+        for run in range(1, 4):
+            for sample in range(1, 25):
+                key = f"run{run:02d}/sample_{sample:04d}.fastq.gz"
+                put("genomics-runs", key, rng.randint(10_000, 200_000))
+        put("genomics-runs", "reference/README.md", 2_000)
+        # two multipart objects (3 parts each), the kind large uploads make
+        for key in ("reference/GRCh38.fa.gz", "run01/aligned.bam"):
+            path = folder / "large"
+            path.write_bytes(os.urandom(12 * MiB))
+            backend.upload_file(path, "genomics-runs", key)
