@@ -73,8 +73,7 @@ class SwiftBackend(StorageBackend):
 
     @property
     def endpoint(self) -> str:
-        url = self.connections.get().url or self.login.storage_url
-        return str(url or self.login.auth_url or "")
+        return str(self.connections.storage_url or self.login.auth_url or "")
 
     @property
     def project(self) -> str | None:

@@ -68,7 +68,21 @@ class SwiftLogin:
             user_domain_name=self.user_domain_name,
             **project,
         )
-        return ksa_session.Session(auth=auth, verify=self.cacert or True)
+        return _ReloginSession(auth=auth, verify=self.cacert or True)
+
+
+class _ReloginSession(ksa_session.Session):  # type: ignore[misc]
+    """A session that always agrees to log in again after a 401.
+
+    swiftclient retries a 401 only if `invalidate()` returns True, and
+    keystoneauth returns False when it has not logged in itself yet, which is
+    the case when we start from allas-conf's token. With a password at hand, a
+    rejected token should always be followed by one fresh login.
+    """
+
+    def invalidate(self, auth: Any = None) -> bool:
+        super().invalidate(auth)
+        return True
 
 
 class SwiftConnections:
@@ -80,6 +94,13 @@ class SwiftConnections:
         self.settings = settings
         self._session = login.keystone_session() if login.can_relogin else None
         self._local = threading.local()
+        self._made: list[Connection] = []
+
+    @property
+    def storage_url(self) -> str | None:
+        """The storage URL any connection has learned from Keystone, else the given one."""
+        learned = next((c.url for c in self._made if c.url), None)
+        return learned or self.login.storage_url
 
     def get(self) -> Connection:
         """This thread's connection."""
@@ -87,6 +108,7 @@ class SwiftConnections:
         if conn is None:
             conn = self._new_connection()
             self._local.conn = conn
+            self._made = [*self._made[-31:], conn]
         return conn
 
     def discard(self) -> None:
