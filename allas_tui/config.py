@@ -37,7 +37,15 @@ class ConfigError(Exception):
     """The config file exists but cannot be used; the message says why."""
 
 
-_SIZE_UNITS = {"": 1, "k": 1024, "kib": 1024, "m": 1024**2, "mib": 1024**2, "g": 1024**3, "gib": 1024**3}
+_SIZE_UNITS = {
+    "": 1,
+    "k": 1024,
+    "kib": 1024,
+    "m": 1024**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gib": 1024**3,
+}
 
 
 def parse_size(value: int | str) -> int:

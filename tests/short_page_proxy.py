@@ -33,7 +33,11 @@ class ShortPageProxy:
                 response = conn.getresponse()
                 body = response.read()
                 query = parse_qs(urlsplit(self.path).query)
-                if self.command == "GET" and query.get("format") == ["json"] and response.status == 200:
+                if (
+                    self.command == "GET"
+                    and query.get("format") == ["json"]
+                    and response.status == 200
+                ):
                     entries = json.loads(body)
                     if len(entries) > proxy.keep:
                         proxy.short_pages += 1
@@ -48,7 +52,7 @@ class ShortPageProxy:
                     self.wfile.write(body)
                 conn.close()
 
-            def log_message(self, format: str, *args: object) -> None:
+            def log_message(self, fmt: str, *args: object) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import Stack, remove_bucket, unique_name
+
 from allas_tui.storage.discovery import Discovery
 from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.ui.app import AllasApp
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
 from allas_tui.ui.widgets.bucket_tree import BucketTree
-from conftest import Stack, remove_bucket, unique_name
 
 
 async def test_demo_store_shows_its_buckets() -> None:
@@ -47,7 +48,9 @@ async def test_swift_on_radosgw_lists_a_new_bucket(stack: Stack) -> None:
             await pilot.pause()
             names = [str(node.label) for node in app.query_one(BucketTree).root.children]
             assert name in names
-            assert "project_2001234 · swift · https://127.0.0.1:17443/swift/v1/AUTH_" in app.sub_title
+            assert (
+                "project_2001234 · swift · https://127.0.0.1:17443/swift/v1/AUTH_" in app.sub_title
+            )
     finally:
         remove_bucket(backend, name)
 

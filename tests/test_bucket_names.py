@@ -7,7 +7,8 @@ from allas_tui.storage.errors import InvalidBucketName
 
 
 @pytest.mark.parametrize(
-    "name", ["abc", "2001659-puhti-SCRATCH", "My_Bucket", "data.v2", "a" * 63, "project_2001234-raw"]
+    "name",
+    ["abc", "2001659-puhti-SCRATCH", "My_Bucket", "data.v2", "a" * 63, "project_2001234-raw"],
 )
 def test_valid(name: str) -> None:
     assert bucket_name_problem(name) is None

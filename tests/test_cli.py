@@ -12,7 +12,11 @@ from allas_tui import __version__
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "allas_tui", *args], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "allas_tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 
@@ -24,9 +28,22 @@ def test_version() -> None:
 
 def test_help_explains_options_and_credential_sources() -> None:
     text = run("--help").stdout
-    for word in ("--profile", "--protocol", "--endpoint", "--rc", "--demo", "--config",
-                 "OS_AUTH_TOKEN", "OS_STORAGE_URL", "OS_CLOUD", "clouds.yaml", "~/.aws/credentials",
-                 "rclone.conf", "OS_CACERT", "AWS_CA_BUNDLE"):
+    for word in (
+        "--profile",
+        "--protocol",
+        "--endpoint",
+        "--rc",
+        "--demo",
+        "--config",
+        "OS_AUTH_TOKEN",
+        "OS_STORAGE_URL",
+        "OS_CLOUD",
+        "clouds.yaml",
+        "~/.aws/credentials",
+        "rclone.conf",
+        "OS_CACERT",
+        "AWS_CA_BUNDLE",
+    ):
         assert word in text
 
 

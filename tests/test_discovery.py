@@ -61,7 +61,9 @@ def test_rc_file_is_parsed_not_run(home: Path) -> None:
 
 def test_order_token_then_openstack_then_s3(home: Path) -> None:
     (home / ".aws").mkdir()
-    (home / ".aws/credentials").write_text("[default]\naws_access_key_id = AK\naws_secret_access_key = SK\n")
+    (home / ".aws/credentials").write_text(
+        "[default]\naws_access_key_id = AK\naws_secret_access_key = SK\n"
+    )
     (home / ".aws/config").write_text("[default]\nendpoint_url = https://a3s.fi\n")
     env = {
         "OS_AUTH_URL": "https://pouta.csc.fi:5001/v3",
@@ -84,7 +86,9 @@ def test_order_token_then_openstack_then_s3(home: Path) -> None:
 
 def test_s3_endpoint_defaults_to_allas(home: Path) -> None:
     (home / ".aws").mkdir()
-    (home / ".aws/credentials").write_text("[p1]\naws_access_key_id = A\naws_secret_access_key = S\n")
+    (home / ".aws/credentials").write_text(
+        "[p1]\naws_access_key_id = A\naws_secret_access_key = S\n"
+    )
     profile = choose_profile(discover({}, home=home), name="aws:p1")
     assert profile.s3 is not None and profile.s3.endpoint_url == "https://a3s.fi"
 

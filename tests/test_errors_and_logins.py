@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import Stack, remove_bucket, unique_name
 from keystoneauth1 import session as ksa_session
 from keystoneauth1.identity import v3
 
@@ -22,7 +23,6 @@ from allas_tui.storage.profiles import open_backend
 from allas_tui.storage.s3 import S3Backend, S3Login
 from allas_tui.storage.swift import SwiftBackend
 from allas_tui.storage.swift_login import SwiftLogin
-from conftest import Stack, remove_bucket, unique_name
 
 
 def token_for(stack: Stack, server: str, auth_url: str) -> tuple[str, str]:
@@ -40,7 +40,9 @@ def token_for(stack: Stack, server: str, auth_url: str) -> tuple[str, str]:
         )
     )
     url = session.get_endpoint(
-        service_type="object-store", interface="public", region_name=stack.backend_info(server)["region"]
+        service_type="object-store",
+        interface="public",
+        region_name=stack.backend_info(server)["region"],
     )
     return session.get_token(), url
 
@@ -96,7 +98,9 @@ def test_wrong_password(stack: Stack, server: str) -> None:
 @pytest.mark.parametrize("wrong", ["secret", "access"])
 def test_wrong_s3_keys(stack: Stack, server: str, wrong: str) -> None:
     bad = "0" * 32
-    login = stack.s3_login(server, **({"secret_key": bad} if wrong == "secret" else {"access_key": bad}))
+    login = stack.s3_login(
+        server, **({"secret_key": bad} if wrong == "secret" else {"access_key": bad})
+    )
     with pytest.raises(WrongCredentials, match="refused") as info:
         S3Backend(login).list_buckets()
     assert_no_secret(info.value, login.secret_key)
@@ -150,7 +154,9 @@ def test_another_projects_private_bucket(stack: Stack, server: str) -> None:
         mine = SwiftBackend(stack.swift_login(server)).connections.get()
         url, token = mine.get_auth()
         their_url = url.rsplit("AUTH_", 1)[0] + "AUTH_" + theirs["id"]
-        intruder = SwiftBackend(SwiftLogin(token=token, storage_url=their_url, cacert=stack.ca_bundle))
+        intruder = SwiftBackend(
+            SwiftLogin(token=token, storage_url=their_url, cacert=stack.ca_bundle)
+        )
         with pytest.raises(AccessDenied, match="Access denied") as info:
             list(intruder.iter_pages(name))
         assert "another project" in info.value.hint

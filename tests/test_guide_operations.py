@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import remove_bucket, unique_name
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.errors import BucketNotEmpty, NotFound
-from conftest import remove_bucket, unique_name
 
 
 def md5(path: Path) -> str:

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import Stack, remove_bucket, unique_name
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.errors import TransferCancelled
@@ -14,7 +15,6 @@ from allas_tui.storage.models import ObjectKind
 from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.settings import MiB
 from allas_tui.storage.swift import SwiftBackend
-from conftest import Stack, remove_bucket, unique_name
 
 SIZE = 40 * 1000 * 1000  # 40 MB, as the story goes: five 8 MiB chunks
 
@@ -45,7 +45,9 @@ def test_upload_40mb_in_8mb_chunks(
     down: list[int] = []
     target = tmp_path / "back.bin"
     backend.download_file(bucket, "big/file.bin", target, progress=down.append)
-    assert hashlib.md5(target.read_bytes()).hexdigest() == hashlib.md5(source.read_bytes()).hexdigest()
+    assert (
+        hashlib.md5(target.read_bytes()).hexdigest() == hashlib.md5(source.read_bytes()).hexdigest()
+    )
     assert down[-1] == SIZE
     assert down == sorted(down)
 
@@ -91,7 +93,7 @@ def test_cancelled_upload_leaves_nothing_behind(
 
     with pytest.raises(TransferCancelled):
         backend.upload_file(source, bucket, "cancelled.bin", progress=cancel_midway, cancel=cancel)
-    assert [p for p in backend.iter_pages(bucket)] == []
+    assert list(backend.iter_pages(bucket)) == []
     if isinstance(backend, S3Backend):
         uploads = backend.client.list_multipart_uploads(Bucket=bucket)
         assert uploads.get("Uploads", []) == []

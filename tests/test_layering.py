@@ -25,14 +25,22 @@ def test_no_textual_or_ui_imports_in_source(layer: str) -> None:
             offenders += [
                 f"{path.name}: {n}"
                 for n in names
-                if n.split(".")[0] == "textual" or n.startswith(("allas_tui.ui", "allas_tui.transfers" if layer == "storage" else "allas_tui.ui"))
+                if n.split(".")[0] == "textual"
+                or n.startswith(
+                    (
+                        "allas_tui.ui",
+                        "allas_tui.transfers" if layer == "storage" else "allas_tui.ui",
+                    )
+                )
             ]
     assert offenders == []
 
 
 def test_importing_every_storage_module_loads_no_textual() -> None:
     modules = [
-        "allas_tui.storage." + p.stem for p in (PACKAGE / "storage").glob("*.py") if p.stem != "__init__"
+        "allas_tui.storage." + p.stem
+        for p in (PACKAGE / "storage").glob("*.py")
+        if p.stem != "__init__"
     ]
     code = f"import sys; import {', '.join(modules)}, allas_tui.transfers; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,17 +7,17 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import Stack, remove_bucket, unique_name
+from short_page_proxy import ShortPageProxy
 from swiftclient.client import Connection
 
 from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.swift import LIST_PAGE_SIZE, SwiftBackend
 from allas_tui.storage.swift_login import SwiftLogin
-from conftest import Stack, remove_bucket, unique_name
-from short_page_proxy import ShortPageProxy
 
 COUNT = LIST_PAGE_SIZE + 50
 """More than one Swift page (10,000), so more than ten S3 pages (1,000)."""
-KEYS = sorted(f"dir{i % 7}/obj-{i:06d}" for i in range(COUNT - 3)) + ["a", "b/c", "zz"]
+KEYS = [*sorted(f"dir{i % 7}/obj-{i:06d}" for i in range(COUNT - 3)), "a", "b/c", "zz"]
 
 
 def _fill(stack: Stack, server: str, bucket: str) -> None:
@@ -30,7 +30,9 @@ def _fill(stack: Stack, server: str, bucket: str) -> None:
 
     def put(key: str) -> None:
         if not hasattr(local, "conn"):
-            local.conn = Connection(preauthurl=url, preauthtoken=token, cacert=stack.ca_bundle, retries=5)
+            local.conn = Connection(
+                preauthurl=url, preauthtoken=token, cacert=stack.ca_bundle, retries=5
+            )
         local.conn.put_object(bucket, key, b"")
 
     with ThreadPoolExecutor(16) as pool:
@@ -73,7 +75,9 @@ def test_folders_page_by_page(stack: Stack, big_bucket: tuple[str, str], protoco
         objects += [o.key for o in page.objects]
     assert folders == ["b/"] + [f"dir{i}/" for i in range(7)]
     assert objects == ["a", "zz"]
-    inside = [o.key for p in backend.iter_pages(name, prefix="dir3/", delimiter="/") for o in p.objects]
+    inside = [
+        o.key for p in backend.iter_pages(name, prefix="dir3/", delimiter="/") for o in p.objects
+    ]
     assert inside == sorted(k for k in KEYS if k.startswith("dir3/"))
 
 

@@ -52,4 +52,3 @@ def test_write_appears_only_when_complete(tmp_path: Path) -> None:
     write_atomically(dest, write)
     assert dest.read_bytes() == b"data"
     assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
-

@@ -47,9 +47,7 @@ def local_errors(path: Path | str) -> Iterator[None]:
         raise local_error(exc, path) from exc
 
 
-def write_atomically(
-    dest: Path, write: Callable[[BinaryIO], T], *, overwrite: bool = False
-) -> T:
+def write_atomically(dest: Path, write: Callable[[BinaryIO], T], *, overwrite: bool = False) -> T:
     """Call `write` with a temporary file next to `dest`, then move it to `dest`.
 
     On any failure the temporary file is removed and `dest` is untouched. If
@@ -64,11 +62,10 @@ def write_atomically(
         )
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            with local_errors(dest):
-                result = write(f)
-                f.flush()
-                os.fsync(f.fileno())
+        with os.fdopen(fd, "wb") as f, local_errors(dest):
+            result = write(f)
+            f.flush()
+            os.fsync(f.fileno())
         with local_errors(dest):
             _move_into_place(tmp, dest, overwrite)
     except BaseException:

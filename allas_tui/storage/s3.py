@@ -96,7 +96,7 @@ def _etag(value: str | None) -> str | None:
     return value.strip('"') if value else value
 
 
-class _MeterSubscriber(BaseSubscriber):  # type: ignore[misc]
+class _MeterSubscriber(BaseSubscriber):
     """Feeds s3transfer's progress (which rewinds on retries) into a meter."""
 
     def __init__(self, meter: ProgressMeter, size: int | None = None) -> None:
@@ -136,7 +136,9 @@ class S3Backend(StorageBackend):
     def list_buckets(self) -> list[BucketInfo]:
         with self._errors("list the buckets of"):
             response = self.client.list_buckets()
-        buckets = [BucketInfo(b["Name"], created=b.get("CreationDate")) for b in response["Buckets"]]
+        buckets = [
+            BucketInfo(b["Name"], created=b.get("CreationDate")) for b in response["Buckets"]
+        ]
         return sorted(buckets, key=lambda b: b.name)
 
     def create_bucket(self, name: str) -> None:
@@ -212,7 +214,9 @@ class S3Backend(StorageBackend):
                     Bucket=bucket,
                     Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
                 )
-            errs = {e["Key"]: f"{e.get('Code')}: {e.get('Message')}" for e in response.get("Errors", [])}
+            errs = {
+                e["Key"]: f"{e.get('Code')}: {e.get('Message')}" for e in response.get("Errors", [])
+            }
             failed.update(errs)
             deleted += len(batch) - len(errs)
         return DeleteReport(deleted, failed)
@@ -253,10 +257,13 @@ class S3Backend(StorageBackend):
             path.open("rb").close()  # unreadable files fail here, before any request
         meter = ProgressMeter(size, progress)
         # On failure or cancel, s3transfer aborts the multipart upload itself.
-        with self._errors("upload to", bucket, key), local_errors(path):
-            with TransferManager(self.client, self._transfer_config(size)) as manager:
-                future = manager.upload(str(path), bucket, key, subscribers=[_MeterSubscriber(meter)])
-                self._wait(future, cancel)
+        with (
+            self._errors("upload to", bucket, key),
+            local_errors(path),
+            TransferManager(self.client, self._transfer_config(size)) as manager,
+        ):
+            future = manager.upload(str(path), bucket, key, subscribers=[_MeterSubscriber(meter)])
+            self._wait(future, cancel)
         meter.finish()
 
     def download_file(

@@ -8,14 +8,21 @@ from collections.abc import Iterator
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
-    ConnectionError,
     NoCredentialsError,
     SSLError,
+)
+from botocore.exceptions import (
+    ConnectionError as BotoConnectionError,
 )
 
 from allas_tui.storage import errors
 
-_WRONG_KEYS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "AuthorizationHeaderMalformed"}
+_WRONG_KEYS = {
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidToken",
+    "AuthorizationHeaderMalformed",
+}
 _EXPIRED = {"ExpiredToken", "TokenRefreshRequired", "RequestExpired"}
 _NOT_FOUND = {"NoSuchBucket", "NoSuchKey", "404", "NotFound", "NoSuchUpload"}
 
@@ -80,7 +87,7 @@ def s3_errors(
             f"The TLS certificate of {endpoint} is not trusted.",
             hint="Point AWS_CA_BUNDLE (or ca_bundle in ~/.aws/config) at the CA file.",
         ) from exc
-    except ConnectionError as exc:
+    except BotoConnectionError as exc:
         raise errors.NetworkError(f"Cannot reach {endpoint}.") from exc
     except NoCredentialsError as exc:
         raise errors.NoCredentials("No S3 keys were given.") from exc

@@ -36,6 +36,8 @@ def aws_profile_login(profile: str | None) -> S3Login | None:
     if credentials is None:
         return None
     frozen = credentials.get_frozen_credentials()
+    if not (frozen.access_key and frozen.secret_key):
+        return None
     region = session.get_config_variable("region") or DEFAULT_REGION
     # boto3 resolves endpoint_url from AWS_ENDPOINT_URL(_S3) and the profile's
     # endpoint_url or services section; without any it names AWS itself.
@@ -73,7 +75,9 @@ def aws_profiles(env: Mapping[str, str]) -> list[ConnectionProfile]:
         login = aws_profile_login(profile)
         if login is not None:
             found.append(
-                ConnectionProfile(name=f"aws:{profile}", source=f"~/.aws profile {profile}", s3=login)
+                ConnectionProfile(
+                    name=f"aws:{profile}", source=f"~/.aws profile {profile}", s3=login
+                )
             )
     return found
 
@@ -116,6 +120,8 @@ def rclone_profiles(path: Path) -> tuple[list[ConnectionProfile], str | None]:
             project=project,
         )
         found.append(
-            ConnectionProfile(name=f"rclone:{name}", source=f"rclone remote [{name}] in {path}", s3=login)
+            ConnectionProfile(
+                name=f"rclone:{name}", source=f"rclone remote [{name}] in {path}", s3=login
+            )
         )
     return found, None

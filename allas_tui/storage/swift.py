@@ -246,7 +246,9 @@ class SwiftBackend(StorageBackend):
         # Manifests must take their segments with them, and only a HEAD tells
         # which keys are manifests; run those HEADs in parallel.
         heads = self._map_parallel(self._head_or_none, [(bucket, k) for k in keys])
-        manifests = [h.key for h in heads if h is not None and h.kind in (ObjectKind.SLO, ObjectKind.DLO)]
+        manifests = [
+            h.key for h in heads if h is not None and h.kind in (ObjectKind.SLO, ObjectKind.DLO)
+        ]
         plain = [k for k, h in zip(keys, heads, strict=True) if h is None or h.key not in manifests]
         report = self._delete_plain(bucket, plain) if plain else DeleteReport(0, {})
         deleted, failed = report.deleted, dict(report.failed)

@@ -38,9 +38,7 @@ def translate_swift_error(
     what = _describe(bucket, key)
     if status == 401:
         if token_only:
-            return errors.TokenExpired(
-                "Allas refused the token: it has expired or is not valid."
-            )
+            return errors.TokenExpired("Allas refused the token: it has expired or is not valid.")
         return errors.WrongCredentials("Allas refused the login (401).")
     if status == 404:
         if key is None and bucket:

@@ -56,10 +56,15 @@ class SwiftLogin:
 
     def keystone_session(self) -> ksa_session.Session:
         """A keystoneauth1 session that logs in with the password."""
+        if self.auth_url is None or self.password is None:
+            raise ValueError("a password login needs auth_url and password")
         project: dict[str, Any] = (
             {"project_id": self.project_id}
             if self.project_id and not self.project_name
-            else {"project_name": self.project_name, "project_domain_name": self.project_domain_name}
+            else {
+                "project_name": self.project_name,
+                "project_domain_name": self.project_domain_name,
+            }
         )
         auth = v3.Password(
             auth_url=self.auth_url,
@@ -71,7 +76,7 @@ class SwiftLogin:
         return _ReloginSession(auth=auth, verify=self.cacert or True)
 
 
-class _ReloginSession(ksa_session.Session):  # type: ignore[misc]
+class _ReloginSession(ksa_session.Session):
     """A session that always agrees to log in again after a 401.
 
     swiftclient retries a 401 only if `invalidate()` returns True, and

@@ -66,9 +66,7 @@ def slo_segments(connections: SwiftConnections, bucket: str, key: str) -> list[S
     return segments
 
 
-def _segments_by_convention(
-    connections: SwiftConnections, bucket: str, key: str
-) -> list[Segment]:
+def _segments_by_convention(connections: SwiftConnections, bucket: str, key: str) -> list[Segment]:
     container = segment_container(bucket)
     prefix = f"{key}/slo/"
     try:
@@ -145,9 +143,10 @@ class SloUpload:
         manifest: list[dict[str, Any] | None] = [None] * self.count
         workers = self.connections.settings.chunk_concurrency
         try:
-            with self.path.open("rb") as file, ThreadPoolExecutor(
-                max_workers=workers, thread_name_prefix="allas-segment"
-            ) as pool:
+            with (
+                self.path.open("rb") as file,
+                ThreadPoolExecutor(max_workers=workers, thread_name_prefix="allas-segment") as pool,
+            ):
                 futures = [
                     pool.submit(self._put_segment, file, container, index, manifest)
                     for index in range(self.count)
@@ -202,4 +201,3 @@ class SloUpload:
                 conn.delete_object(segment.container, segment.name)
             except Exception:  # noqa: S112 - best effort; the original error matters more
                 continue
-

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
@@ -44,7 +46,7 @@ class AllasApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "allas-tui"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="List the buckets again"),
     ]

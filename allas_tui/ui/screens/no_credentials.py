@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -23,7 +25,7 @@ allas-tui --help lists every place and option."""
 class NoCredentialsScreen(ModalScreen[None]):
     """Says what was looked for; Enter goes on to the built-in demo store."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape", "dismiss", "Open the demo store", id="continue-demo"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
