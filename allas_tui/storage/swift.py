@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import threading
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, BinaryIO
-from urllib.parse import quote
+from typing import BinaryIO
 
 from swiftclient.exceptions import ClientException
 
@@ -38,6 +35,7 @@ from allas_tui.storage.progress import (
     check_cancel,
 )
 from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.swift_deletes import PlainDeleter, map_parallel
 from allas_tui.storage.swift_errors import swift_errors
 from allas_tui.storage.swift_login import SwiftConnections, SwiftLogin
 from allas_tui.storage.swift_segments import Segment, SloUpload, segment_container, segments_of
@@ -69,7 +67,7 @@ class SwiftBackend(StorageBackend):
         self.login = login
         self.settings = settings or TransferSettings()
         self.connections = SwiftConnections(login, self.settings)
-        self._bulk_delete_limit: int | None = None
+        self._deleter = PlainDeleter(self.connections, self._errors)
 
     @property
     def endpoint(self) -> str:
@@ -231,7 +229,7 @@ class SwiftBackend(StorageBackend):
         for segment in segments:
             by_container.setdefault(segment.container, []).append(segment.name)
         for container, names in by_container.items():
-            report = self._delete_plain(container, names)
+            report = self._deleter.delete(container, names)
             if report.failed:
                 raise errors.StorageError(
                     f"{len(report.failed)} segments in {container!r} could not be deleted."
@@ -242,15 +240,17 @@ class SwiftBackend(StorageBackend):
         if not keys:
             return DeleteReport(0, {})
         if not self._has_segment_container(bucket):
-            return self._delete_plain(bucket, keys)
+            return self._deleter.delete(bucket, keys)
         # Manifests must take their segments with them, and only a HEAD tells
         # which keys are manifests; run those HEADs in parallel.
-        heads = self._map_parallel(self._head_or_none, [(bucket, k) for k in keys])
+        heads = map_parallel(
+            self._head_or_none, [(bucket, k) for k in keys], self.settings.chunk_concurrency * 2
+        )
         manifests = [
             h.key for h in heads if h is not None and h.kind in (ObjectKind.SLO, ObjectKind.DLO)
         ]
         plain = [k for k, h in zip(keys, heads, strict=True) if h is None or h.key not in manifests]
-        report = self._delete_plain(bucket, plain) if plain else DeleteReport(0, {})
+        report = self._deleter.delete(bucket, plain) if plain else DeleteReport(0, {})
         deleted, failed = report.deleted, dict(report.failed)
         for key in manifests:
             try:
@@ -266,76 +266,12 @@ class SwiftBackend(StorageBackend):
         except errors.NotFound:
             return None
 
-    def _map_parallel(self, fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
-        with ThreadPoolExecutor(
-            max_workers=self.settings.chunk_concurrency * 2, thread_name_prefix="allas-head"
-        ) as pool:
-            return list(pool.map(lambda a: fn(*a), args))
-
     def _has_segment_container(self, bucket: str) -> bool:
         try:
             self.connections.get().head_container(segment_container(bucket))
         except ClientException:
             return False
         return True
-
-    def _delete_plain(self, container: str, names: list[str]) -> DeleteReport:
-        limit = self._bulk_limit()
-        if limit == 0:
-            return self._delete_one_by_one(container, names)
-        deleted = 0
-        failed: dict[str, str] = {}
-        for start in range(0, len(names), limit):
-            batch = names[start : start + limit]
-            body = "\n".join(quote(f"/{container}/{name}") for name in batch)
-            with self._errors("delete objects in", container):
-                _, raw = self.connections.get().post_account(
-                    headers={"Accept": "application/json", "Content-Type": "text/plain"},
-                    query_string="bulk-delete",
-                    data=body.encode(),
-                )
-            result = json.loads(raw)
-            errs = {
-                self._name_from_path(path, container): status
-                for path, status in result.get("Errors", [])
-            }
-            failed.update(errs)
-            deleted += len(batch) - len(errs)
-        return DeleteReport(deleted, failed)
-
-    @staticmethod
-    def _name_from_path(path: str, container: str) -> str:
-        from urllib.parse import unquote
-
-        return unquote(path).lstrip("/").removeprefix(f"{container}/")
-
-    def _delete_one_by_one(self, container: str, names: list[str]) -> DeleteReport:
-        def delete(name: str) -> str | None:
-            try:
-                with self._errors("delete", container, name):
-                    self.connections.get().delete_object(container, name)
-            except errors.NotFound:
-                return None  # already gone is as good as deleted
-            except errors.StorageError as exc:
-                return str(exc)
-            return None
-
-        outcomes = self._map_parallel(delete, [(n,) for n in names])
-        failed = {n: why for n, why in zip(names, outcomes, strict=True) if why}
-        return DeleteReport(len(names) - len(failed), failed)
-
-    def _bulk_limit(self) -> int:
-        """Deletes per bulk request the server takes; 0 when it has no bulk delete."""
-        if self._bulk_delete_limit is None:
-            try:
-                info = self.connections.get().get_capabilities()
-                bulk = info.get("bulk_delete")
-                self._bulk_delete_limit = (
-                    int(bulk.get("max_deletes_per_request", 1000)) if bulk is not None else 0
-                )
-            except Exception:
-                self._bulk_delete_limit = 0
-        return self._bulk_delete_limit
 
     # -- transfers --------------------------------------------------------
     def upload_file(
@@ -407,7 +343,7 @@ class SwiftBackend(StorageBackend):
             meter = ProgressMeter(size, progress)
             received = 0
             try:
-                for chunk in _chunks(body):
+                for chunk in body:
                     check_cancel(cancel)
                     file.write(chunk)
                     received += len(chunk)
@@ -426,7 +362,3 @@ class SwiftBackend(StorageBackend):
 
     def close(self) -> None:
         self.connections.discard()
-
-
-def _chunks(body: Any) -> Iterator[bytes]:
-    yield from body
