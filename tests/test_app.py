@@ -42,12 +42,16 @@ async def test_swift_on_radosgw_lists_a_new_bucket(stack: Stack) -> None:
     name = unique_name("app")
     backend.create_bucket(name)
     try:
-        app = AllasApp(profile=ConnectionProfile(name="test", source="tests", swift=login))
+        # names that look like markup are shown as they are
+        profile = ConnectionProfile(name="rclone:[s3allas-x]", source="[b]tests[/b]", swift=login)
+        app = AllasApp(profile=profile)
         async with app.run_test(size=(100, 30)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
             names = [str(node.label) for node in app.query_one(BucketTree).root.children]
             assert name in names
+            status = str(app.query_one("#status").render())
+            assert status == "Connected with rclone:[s3allas-x] ([b]tests[/b])"
             assert (
                 "project_2001234 · swift · https://127.0.0.1:17443/swift/v1/AUTH_" in app.sub_title
             )

@@ -54,6 +54,11 @@ def test_rc_file_is_parsed_not_run(home: Path) -> None:
     profile = choose_profile(discover({}, home=home, rc_file=rc))
     assert profile.name == "rc"
     assert profile.needs_password
+    inherited = choose_profile(
+        discover({"OS_CACERT": "/ca.pem", "OS_PASSWORD": "pw"}, home=home, rc_file=rc)
+    )
+    assert inherited.swift is not None
+    assert (inherited.swift.cacert, inherited.swift.password) == ("/ca.pem", "pw")
     with_pw = profile.with_password("s3cret $&!")
     assert with_pw.swift is not None and with_pw.swift.password == "s3cret $&!"
     assert "s3cret" not in repr(with_pw)

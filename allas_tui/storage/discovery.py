@@ -47,7 +47,9 @@ def discover(
     home = home or Path.home()
     d = Discovery()
     if rc_file is not None:
-        values = openstack.parse_rc_file(rc_file)
+        # The shell's OS_CACERT and OS_PASSWORD fill in what the file leaves out
+        inherited = {k: env[k] for k in ("OS_CACERT", "OS_PASSWORD") if env.get(k)}
+        values = {**inherited, **openstack.parse_rc_file(rc_file)}
         found = openstack.password_profile(values, name="rc", source=f"RC file {rc_file}")
         d.note(f"--rc {rc_file}", [found] if found else [], "no OS_AUTH_URL and OS_USERNAME in it")
     token = openstack.token_profile(env)

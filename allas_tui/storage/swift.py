@@ -86,16 +86,12 @@ class SwiftBackend(StorageBackend):
     ) -> AbstractContextManager[None]:
         return swift_errors(
             action,
-            self.endpoint_for_messages(),
+            lambda: self.endpoint,
             bucket,
             key,
             token_only=not self.login.can_relogin,
             conflict=conflict,
         )
-
-    def endpoint_for_messages(self) -> str:
-        """The endpoint without triggering a login (for error messages)."""
-        return str(self.login.storage_url or self.login.auth_url or "Allas")
 
     # -- buckets ----------------------------------------------------------
     def list_buckets(self) -> list[BucketInfo]:

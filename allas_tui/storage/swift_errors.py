@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import requests
 from keystoneauth1 import exceptions as ksa
@@ -64,7 +64,7 @@ def translate_swift_error(
 @contextlib.contextmanager
 def swift_errors(
     action: str,
-    endpoint: str,
+    endpoint: Callable[[], str],
     bucket: str | None = None,
     key: str | None = None,
     *,
@@ -73,6 +73,8 @@ def swift_errors(
 ) -> Iterator[None]:
     """Raise StorageErrors for the Swift and Keystone failures inside the block.
 
+    `endpoint` is asked only when a message needs it, so it can name the
+    storage URL that the login inside the block learned.
     `token_only` says the login has no password, so a 401 means the token
     expired. `conflict` says what a 409 means for this request.
     """
@@ -93,10 +95,10 @@ def swift_errors(
         ) from exc
     except (ksa.SSLError, requests.exceptions.SSLError) as exc:
         raise errors.NetworkError(
-            f"The TLS certificate of {endpoint} is not trusted.",
+            f"The TLS certificate of {endpoint()} is not trusted.",
             hint="Point OS_CACERT at the CA file.",
         ) from exc
     except (ksa.ConnectionError, requests.exceptions.RequestException, *_NETWORK_OS_ERRORS) as exc:
-        raise errors.NetworkError(f"Cannot reach {endpoint}.") from exc
+        raise errors.NetworkError(f"Cannot reach {endpoint()}.") from exc
     except ksa.ClientException as exc:
         raise errors.StorageError(f"Keystone login failed: {type(exc).__name__}.") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -114,7 +115,7 @@ class AllasApp(App[int]):
             text = str(error) + (f"\n{error.hint}" if error.hint else "")
         else:
             text = f"Unexpected error: {type(error).__name__}: {error}"
-        self.query_one("#status", Static).update(text.splitlines()[0])
+        self._status(text.splitlines()[0])
         self.notify(text, title="Allas", severity="error", timeout=10, markup=False)
 
     # -- messages -------------------------------------------------------------
@@ -123,23 +124,25 @@ class AllasApp(App[int]):
         self.backend = message.backend
         self.usage = message.usage
         profile = message.profile
-        project = message.backend.project or "?"
+        project = message.backend.project or profile.name
         self.sub_title = f"{project} · {profile.protocol.value} · {message.backend.endpoint}"
         self.query_one(BucketTree).show_buckets(message.buckets)
         if not message.buckets:
             self.query_one(BucketDetails).show(None, message.usage)
-        self.query_one("#status", Static).update(
-            f"Connected with {profile.name} ({profile.source})"
-        )
+        self._status(f"Connected with {profile.name} ({profile.source})")
         self.query_one(BucketTree).focus()
 
     def on_bucket_tree_bucket_highlighted(self, message: BucketTree.BucketHighlighted) -> None:
         """Show the bucket under the cursor."""
         self.query_one(BucketDetails).show(message.bucket, self.usage)
 
+    def _status(self, line: str) -> None:
+        # Text, not markup: profile names like [s3allas-x] and keys are data
+        self.query_one("#status", Static).update(Text(line))
+
     def action_refresh(self) -> None:
         """List the buckets again."""
-        self.query_one("#status", Static).update("Refreshing...")
+        self._status("Refreshing...")
         self.connect()
 
     def on_unmount(self) -> None:
