@@ -32,7 +32,11 @@ class BucketDetails(Static):
             if bucket.created is not None:
                 table.add_row("Created", bucket.created.strftime("%Y-%m-%d %H:%M"))
         if usage is not None:
-            used = "unknown" if usage.bytes_used is None else decimal(usage.bytes_used)
+            buckets = _count(usage.bucket_count)
+            if usage.bytes_used is None:
+                line = f"{buckets} buckets (S3 does not report the project's size)"
+            else:
+                line = f"{decimal(usage.bytes_used)} in {buckets} buckets"
             table.add_row("", "")
-            table.add_row("Project", f"{used} in {_count(usage.bucket_count)} buckets")
+            table.add_row("Project", line)
         self.update(table)
