@@ -88,6 +88,12 @@ def _ask_password(profile: ConnectionProfile) -> ConnectionProfile:
     return profile.with_password(getpass.getpass(prompt))
 
 
+def demo_is_fallback(args: argparse.Namespace, profile: ConnectionProfile | None) -> bool:
+    """True when the demo opens because no login was found (so the app says
+    where it looked), not because --demo or --profile demo asked for it."""
+    return profile is None and not (args.demo or args.profile == "demo")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run allas-tui; the exit status."""
     args = build_parser().parse_args(argv)
@@ -123,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from allas_tui.ui.app import AllasApp
 
-    app = AllasApp(profile=profile, settings=config.transfers, discovery=discovery)
+    fallback = demo_is_fallback(args, profile)
+    app = AllasApp(
+        profile=profile, settings=config.transfers, discovery=discovery if fallback else None
+    )
     app.run()
     return int(app.return_code or 0)

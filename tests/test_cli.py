@@ -57,6 +57,15 @@ def test_list_profiles_with_an_rc_file(tmp_path: Path) -> None:
     assert f"RC file {rc}" in out.stdout
 
 
+def test_demo_screen_only_when_no_login_was_found() -> None:
+    from allas_tui.cli import build_parser, demo_is_fallback
+
+    parse = build_parser().parse_args
+    assert demo_is_fallback(parse([]), None)
+    assert not demo_is_fallback(parse(["--demo"]), None)
+    assert not demo_is_fallback(parse(["--profile", "demo"]), None)
+
+
 def test_unknown_profile_is_an_error(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OS_", "AWS_"))}
     env["HOME"] = str(tmp_path)

@@ -8,6 +8,16 @@ carry a secret: no password, token, secret key or signature.
 from __future__ import annotations
 
 
+def describe_target(bucket: str | None, key: str | None) -> str:
+    """ "object 'k' in bucket 'b'", "bucket 'b'" or "the project", for messages.
+    Names are repr()'d so control characters in them stay visible and inert."""
+    if bucket and key is not None:
+        return f"object {key!r} in bucket {bucket!r}"
+    if bucket:
+        return f"bucket {bucket!r}"
+    return "the project"
+
+
 class StorageError(Exception):
     """Any failure talking to Allas. `str()` is the message for the user."""
 

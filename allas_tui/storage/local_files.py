@@ -47,6 +47,15 @@ def local_errors(path: Path | str) -> Iterator[None]:
         raise local_error(exc, path) from exc
 
 
+def readable_size(path: Path) -> int:
+    """The size of a file about to be uploaded; LocalFileError if it cannot be
+    read, so the failure comes before any request is sent."""
+    with local_errors(path):
+        size = path.stat().st_size
+        path.open("rb").close()
+    return size
+
+
 def write_atomically(dest: Path, write: Callable[[BinaryIO], T], *, overwrite: bool = False) -> T:
     """Call `write` with a temporary file next to `dest`, then move it to `dest`.
 

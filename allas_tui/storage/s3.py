@@ -19,7 +19,7 @@ from s3transfer.subscribers import BaseSubscriber
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import TransferCancelled
-from allas_tui.storage.local_files import local_errors, write_atomically
+from allas_tui.storage.local_files import local_errors, readable_size, write_atomically
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -252,9 +252,7 @@ class S3Backend(StorageBackend):
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> None:
-        with local_errors(path):
-            size = path.stat().st_size
-            path.open("rb").close()  # unreadable files fail here, before any request
+        size = readable_size(path)
         meter = ProgressMeter(size, progress)
         # On failure or cancel, s3transfer aborts the multipart upload itself.
         with (

@@ -16,6 +16,7 @@ from botocore.exceptions import (
 )
 
 from allas_tui.storage import errors
+from allas_tui.storage.errors import describe_target
 
 _WRONG_KEYS = {
     "InvalidAccessKeyId",
@@ -27,14 +28,6 @@ _EXPIRED = {"ExpiredToken", "TokenRefreshRequired", "RequestExpired"}
 _NOT_FOUND = {"NoSuchBucket", "NoSuchKey", "404", "NotFound", "NoSuchUpload"}
 
 
-def _describe(bucket: str | None, key: str | None) -> str:
-    if bucket and key is not None:
-        return f"object {key!r} in bucket {bucket!r}"
-    if bucket:
-        return f"bucket {bucket!r}"
-    return "the project"
-
-
 def translate_client_error(
     exc: ClientError, action: str, bucket: str | None, key: str | None
 ) -> errors.StorageError:
@@ -42,7 +35,7 @@ def translate_client_error(
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    what = _describe(bucket, key)
+    what = describe_target(bucket, key)
     if code in _WRONG_KEYS or status == 401:
         return errors.WrongCredentials("Allas refused the S3 access key or secret key.")
     if code in _EXPIRED:
@@ -92,4 +85,6 @@ def s3_errors(
     except NoCredentialsError as exc:
         raise errors.NoCredentials("No S3 keys were given.") from exc
     except BotoCoreError as exc:
-        raise errors.StorageError(f"Could not {action} {_describe(bucket, key)}: {exc}") from exc
+        raise errors.StorageError(
+            f"Could not {action} {describe_target(bucket, key)}: {exc}"
+        ) from exc

@@ -16,7 +16,7 @@ from swiftclient.exceptions import ClientException
 from allas_tui.storage import errors
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.local_files import local_errors, write_atomically
+from allas_tui.storage.local_files import readable_size, write_atomically
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -279,9 +279,7 @@ class SwiftBackend(StorageBackend):
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> None:
-        with local_errors(path):
-            size = path.stat().st_size
-            path.open("rb").close()  # unreadable files fail here, before any request
+        size = readable_size(path)
         meter = ProgressMeter(size, progress)
         with self._errors("upload to", bucket, key):
             old = self._head_or_none(bucket, key)

@@ -11,17 +11,10 @@ from keystoneauth1 import exceptions as ksa
 from swiftclient.exceptions import ClientException
 
 from allas_tui.storage import errors
+from allas_tui.storage.errors import describe_target
 
 # Not every OSError: a local file's ENOSPC must not pass for a network fault.
 _NETWORK_OS_ERRORS = (ConnectionError, TimeoutError, socket.gaierror, socket.herror)
-
-
-def _describe(bucket: str | None, key: str | None) -> str:
-    if bucket and key is not None:
-        return f"object {key!r} in bucket {bucket!r}"
-    if bucket:
-        return f"bucket {bucket!r}"
-    return "the project"
 
 
 def translate_swift_error(
@@ -35,7 +28,7 @@ def translate_swift_error(
 ) -> errors.StorageError:
     """The StorageError that says what went wrong in a Swift response."""
     status = exc.http_status
-    what = _describe(bucket, key)
+    what = describe_target(bucket, key)
     if status == 401:
         if token_only:
             return errors.TokenExpired("Allas refused the token: it has expired or is not valid.")
