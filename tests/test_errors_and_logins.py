@@ -14,6 +14,7 @@ from allas_tui.storage.errors import (
     AccessDenied,
     BucketNotEmpty,
     InvalidBucketName,
+    NetworkError,
     NotFound,
     StorageError,
     TokenExpired,
@@ -21,6 +22,7 @@ from allas_tui.storage.errors import (
 )
 from allas_tui.storage.profiles import open_backend
 from allas_tui.storage.s3 import S3Backend, S3Login
+from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift import SwiftBackend
 from allas_tui.storage.swift_login import SwiftLogin
 
@@ -166,3 +168,20 @@ def test_another_projects_private_bucket(stack: Stack, server: str) -> None:
             list(s3.iter_pages(name))
     finally:
         remove_bucket(other, name)
+
+
+@pytest.mark.parametrize("protocol", ["swift", "s3"])
+def test_unreachable_endpoint_is_a_network_error(protocol: str) -> None:
+    """Nothing listens on port 9: the message names the endpoint, not a traceback."""
+    quick = TransferSettings(retries=0, timeout=5)
+    if protocol == "s3":
+        backend: SwiftBackend | S3Backend = S3Backend(
+            S3Login("k", "s", endpoint_url="http://127.0.0.1:9"), quick
+        )
+    else:
+        backend = SwiftBackend(
+            SwiftLogin(token="t", storage_url="http://127.0.0.1:9/v1/AUTH_x"), quick
+        )
+    with pytest.raises(NetworkError, match=r"Cannot reach http://127\.0\.0\.1:9") as info:
+        backend.list_buckets()
+    assert "network" in info.value.hint
