@@ -10,8 +10,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.profiles import ConnectionProfile
+from allas_tui.storage.profiles import ConnectionProfile, open_backend
 from allas_tui.storage.s3 import S3Login
 from allas_tui.storage.settings import MiB, TransferSettings
 
@@ -48,8 +47,9 @@ class DemoStore:
         self._server.stop()
 
 
-def seed_demo(backend: StorageBackend) -> None:
+def seed_demo(profile: ConnectionProfile) -> None:
     """Fill the demo store with buckets that look like a research project's."""
+    backend = open_backend(profile, SEED_SETTINGS)
     rng = random.Random(2001234)  # noqa: S311 - sample data, not secrets
     backend.create_bucket("2001234-puhti-SCRATCH")
     backend.create_bucket("climate-era5")

@@ -12,19 +12,26 @@ fi
 if [ ! -x .venv/bin/pytest ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
-tests/allas_stack/install.sh 2>&1 | grep -v "^WARNING: Location" || true
-[ -x "${ALLAS_STACK_VENV:-$HOME/.cache/allas-tui/stack-venv}/bin/keystone-manage" ] || { echo "stack install failed" >&2; exit 1; }
+quiet() {  # run "$@" without pip's "Location ... is ignored" noise, keeping its exit status
+  "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }
+  return "${PIPESTATUS[0]}"
+}
+quiet .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+quiet tests/allas_stack/install.sh
 
 echo "== ruff"; .venv/bin/ruff check allas_tui tests screenshots
 echo "== ruff format"; .venv/bin/ruff format --check allas_tui tests screenshots
 echo "== mypy --strict"; .venv/bin/mypy
 
+# Stop only what this run started, also when the start itself fails halfway
 started=0
-if ! tests/allas_stack/status.sh >/dev/null 2>&1; then
-  tests/allas_stack/start.sh; started=1
-fi
-stop() { [ $started = 1 ] && tests/allas_stack/stop.sh --wipe >/dev/null; }
+stop() {
+  if [ "$started" = 1 ]; then tests/allas_stack/stop.sh --wipe >/dev/null; fi
+}
 trap stop EXIT
+if ! tests/allas_stack/status.sh >/dev/null 2>&1; then
+  started=1
+  tests/allas_stack/start.sh
+fi
 echo "== pytest"
 .venv/bin/pytest -q "$@"

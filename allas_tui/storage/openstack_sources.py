@@ -33,15 +33,14 @@ def parse_rc_file(path: Path) -> dict[str, str]:
         name, eq, _ = line.partition("=")
         if not eq or not name.startswith("OS_") or not name.replace("_", "").isalnum():
             continue
-        try:
-            words = shlex.split(line[len(name) + 1 :], comments=True)
-        except ValueError:
-            continue
-        value = words[0] if words else ""
         raw = line[len(name) + 1 :]
         if "$" in raw and not raw.startswith("'"):
             continue  # expanded by the shell: not ours to guess
-        found[name] = value
+        try:
+            words = shlex.split(raw, comments=True)
+        except ValueError:
+            continue
+        found[name] = words[0] if words else ""
     return found
 
 

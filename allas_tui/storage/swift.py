@@ -42,6 +42,8 @@ from allas_tui.storage.swift_segments import Segment, SloUpload, segment_contain
 
 LIST_PAGE_SIZE = 10_000
 """Swift's largest page."""
+_MANIFEST_KINDS = (ObjectKind.SLO, ObjectKind.DLO)
+"""Objects whose delete must take segments with it."""
 _AFTER_EVERYTHING = "\U0010ffff"
 """Sorts after any character, so `folder/` + this as a marker skips the folder."""
 
@@ -209,7 +211,10 @@ class SwiftBackend(StorageBackend):
         )
 
     def delete_object(self, bucket: str, key: str) -> None:
-        head = self.head_object(bucket, key)
+        self._delete_with_segments(bucket, self.head_object(bucket, key))
+
+    def _delete_with_segments(self, bucket: str, head: ObjectHead) -> None:
+        key = head.key
         conn = self.connections.get()
         with self._errors("delete", bucket, key):
             if head.kind is ObjectKind.SLO:
@@ -242,18 +247,20 @@ class SwiftBackend(StorageBackend):
         heads = map_parallel(
             self._head_or_none, [(bucket, k) for k in keys], self.settings.chunk_concurrency * 2
         )
-        manifests = [
-            h.key for h in heads if h is not None and h.kind in (ObjectKind.SLO, ObjectKind.DLO)
+        manifests = [h for h in heads if h is not None and h.kind in _MANIFEST_KINDS]
+        plain = [
+            k
+            for k, h in zip(keys, heads, strict=True)
+            if h is None or h.kind not in _MANIFEST_KINDS
         ]
-        plain = [k for k, h in zip(keys, heads, strict=True) if h is None or h.key not in manifests]
         report = self._deleter.delete(bucket, plain) if plain else DeleteReport(0, {})
         deleted, failed = report.deleted, dict(report.failed)
-        for key in manifests:
+        for head in manifests:
             try:
-                self.delete_object(bucket, key)
+                self._delete_with_segments(bucket, head)
                 deleted += 1
             except errors.StorageError as exc:
-                failed[key] = str(exc)
+                failed[head.key] = str(exc)
         return DeleteReport(deleted, failed)
 
     def _head_or_none(self, bucket: str, key: str) -> ObjectHead | None:

@@ -102,7 +102,7 @@ class AllasApp(App[int]):
         store = DemoStore()
         self._demo_store = store
         profile = store.start()
-        seed_demo(open_backend(profile, self.settings))
+        seed_demo(profile)
         self.profile = profile
         return profile
 
