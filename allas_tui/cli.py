@@ -131,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
 
     fallback = demo_is_fallback(args, profile)
     app = AllasApp(
-        profile=profile, settings=config.transfers, discovery=discovery if fallback else None
+        profile=profile,
+        settings=config.transfers,
+        discovery=discovery if fallback else None,
+        keymap=config.keys,
     )
     app.run()
     return int(app.return_code or 0)

@@ -31,6 +31,8 @@ class AppConfig:
     """Named profiles: protocol, endpoint, auth_url, project, region, ca_bundle..."""
     transfers: TransferSettings = field(default_factory=TransferSettings)
     """Chunk threshold, chunk size and concurrency."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Remapped keys: binding id → comma-separated keys, e.g. upload = "u,ctrl+u"."""
 
 
 class ConfigError(Exception):
@@ -84,8 +86,12 @@ def load_config(path: Path | None = None) -> AppConfig:
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"{path}: [profiles] must be a table of tables.")
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(f'{path}: [keys] maps action ids to keys, e.g. upload = "u,ctrl+u".')
     return AppConfig(
         path=path,
+        keys={str(k): v for k, v in keys.items()},
         default_profile=data.get("default_profile"),
         profiles={str(k): dict(v) for k, v in profiles.items()},
         transfers=settings,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import threading
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 from allas_tui.storage.models import (
@@ -39,6 +40,11 @@ class StorageBackend(abc.ABC):
     def project(self) -> str | None:
         """The project's name or id, where known."""
 
+    @property
+    def token_expires(self) -> datetime | None:
+        """When the login token runs out, where known (Keystone logins)."""
+        return None
+
     # -- buckets ----------------------------------------------------------
     @abc.abstractmethod
     def list_buckets(self) -> list[BucketInfo]:
@@ -64,16 +70,25 @@ class StorageBackend(abc.ABC):
         prefix: str = "",
         delimiter: str | None = None,
         token: str | None = None,
+        limit: int | None = None,
     ) -> ListPage:
-        """One page of a bucket's objects and, with a delimiter, pseudo-folders."""
+        """One page of a bucket's objects and, with a delimiter, pseudo-folders.
+        `limit` asks for fewer names than the protocol's page size."""
 
     def iter_pages(
-        self, bucket: str, prefix: str = "", delimiter: str | None = None
+        self,
+        bucket: str,
+        prefix: str = "",
+        delimiter: str | None = None,
+        first_page_size: int | None = None,
     ) -> Iterator[ListPage]:
-        """Every page of a listing, each yielded as soon as it arrives."""
+        """Every page of a listing, each yielded as soon as it arrives. A small
+        `first_page_size` gets the first names on screen sooner."""
         token: str | None = None
+        limit = first_page_size
         while True:
-            page = self.list_page(bucket, prefix, delimiter, token)
+            page = self.list_page(bucket, prefix, delimiter, token, limit)
+            limit = None
             if page.objects or page.folders:
                 yield page
             if page.next_token is None:

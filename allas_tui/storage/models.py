@@ -49,6 +49,8 @@ class ObjectInfo:
     last_modified: datetime | None
     etag: str | None
     content_type: str | None = None
+    kind: ObjectKind = ObjectKind.PLAIN
+    """What the listing tells of how it is stored; a DLO shows only on a HEAD."""
 
 
 @dataclass(frozen=True, slots=True)

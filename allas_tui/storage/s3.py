@@ -92,6 +92,12 @@ def make_s3_client(login: S3Login, settings: TransferSettings) -> S3Client:
     )
 
 
+def _listed_kind(etag: str | None) -> ObjectKind:
+    """Multipart when the ETag ends in -N; S3 listings tell nothing more."""
+    multipart = etag is not None and _MULTIPART_ETAG.search(etag.strip('"')) is not None
+    return ObjectKind.MULTIPART if multipart else ObjectKind.PLAIN
+
+
 def _etag(value: str | None) -> str | None:
     return value.strip('"') if value else value
 
@@ -161,8 +167,10 @@ class S3Backend(StorageBackend):
         prefix: str = "",
         delimiter: str | None = None,
         token: str | None = None,
+        limit: int | None = None,
     ) -> ListPage:
-        kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": LIST_PAGE_SIZE}
+        max_keys = min(limit or LIST_PAGE_SIZE, LIST_PAGE_SIZE)
+        kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": max_keys}
         if delimiter:
             kwargs["Delimiter"] = delimiter
         if token:
@@ -175,6 +183,7 @@ class S3Backend(StorageBackend):
                 size=o["Size"],
                 last_modified=o.get("LastModified"),
                 etag=_etag(o.get("ETag")),
+                kind=_listed_kind(o.get("ETag")),
             )
             for o in response.get("Contents", [])
         ]

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from swiftclient.exceptions import ClientException
 
@@ -48,6 +48,14 @@ _AFTER_EVERYTHING = "\U0010ffff"
 """Sorts after any character, so `folder/` + this as a marker skips the folder."""
 
 
+def _listed_kind(entry: dict[str, Any]) -> ObjectKind:
+    """SLO manifests list with `slo_etag` (Swift) or a `swift_bytes` content
+    type; a DLO looks plain until a HEAD shows its manifest header."""
+    if "slo_etag" in entry or "swift_bytes=" in str(entry.get("content_type", "")):
+        return ObjectKind.SLO
+    return ObjectKind.PLAIN
+
+
 def _swift_time(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -78,6 +86,10 @@ class SwiftBackend(StorageBackend):
     @property
     def project(self) -> str | None:
         return self.login.project_label
+
+    @property
+    def token_expires(self) -> datetime | None:
+        return self.connections.token_expires
 
     def _errors(
         self,
@@ -145,6 +157,7 @@ class SwiftBackend(StorageBackend):
         prefix: str = "",
         delimiter: str | None = None,
         token: str | None = None,
+        limit: int | None = None,
     ) -> ListPage:
         with self._errors("list", bucket):
             _, entries = self.connections.get().get_container(
@@ -152,7 +165,7 @@ class SwiftBackend(StorageBackend):
                 marker=token or "",
                 prefix=prefix or None,
                 delimiter=delimiter,
-                limit=self.page_size,
+                limit=min(limit or self.page_size, self.page_size),
             )
         if not entries:
             # Only an empty page ends a listing: radosgw sends short pages
@@ -171,6 +184,7 @@ class SwiftBackend(StorageBackend):
                         last_modified=_swift_time(entry.get("last_modified")),
                         etag=entry.get("hash"),
                         content_type=entry.get("content_type"),
+                        kind=_listed_kind(entry),
                     )
                 )
         last = entries[-1]

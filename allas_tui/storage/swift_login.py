@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from keystoneauth1 import session as ksa_session
@@ -106,6 +107,14 @@ class SwiftConnections:
         """The storage URL any connection has learned from Keystone, else the given one."""
         learned = next((c.url for c in self._made if c.url), None)
         return learned or self.login.storage_url
+
+    @property
+    def token_expires(self) -> datetime | None:
+        """When the session's token runs out; None before a login or with a bare token."""
+        auth = getattr(self._session, "auth", None)
+        auth_ref = getattr(auth, "auth_ref", None)
+        expires = getattr(auth_ref, "expires", None)
+        return expires if isinstance(expires, datetime) else None
 
     def get(self) -> Connection:
         """This thread's connection."""

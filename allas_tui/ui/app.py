@@ -1,62 +1,90 @@
-"""The allas-tui application: connects, then shows the project's buckets."""
+"""The allas-tui application: three panes, one error handler, and navigation."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import ClassVar, TypeVar
 
-from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState, get_current_worker
 
-from allas_tui import __version__
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.discovery import Discovery
 from allas_tui.storage.errors import StorageError
-from allas_tui.storage.models import AccountUsage, BucketInfo
+from allas_tui.storage.models import BucketInfo
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
 from allas_tui.storage.settings import TransferSettings
+from allas_tui.transfers.queue import TransferQueue
+from allas_tui.ui.commands import palette_commands
+from allas_tui.ui.listing import RowPage, row_pages
+from allas_tui.ui.location import Location
+from allas_tui.ui.operations import Operations
+from allas_tui.ui.safe_text import safe_text, visible
+from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
-from allas_tui.ui.widgets.bucket_details import BucketDetails
 from allas_tui.ui.widgets.bucket_tree import BucketTree
+from allas_tui.ui.widgets.object_pane import ObjectPane
+from allas_tui.ui.widgets.object_rows import RowKind
+from allas_tui.ui.widgets.object_table import ObjectTable
+from allas_tui.ui.widgets.status_header import StatusHeader
+from allas_tui.ui.widgets.transfer_panel import TransferPanel
+
+T = TypeVar("T")
 
 
-class Connected(Message):
-    """The storage worker logged in and listed the buckets."""
-
-    def __init__(
-        self,
-        profile: ConnectionProfile,
-        backend: StorageBackend,
-        buckets: list[BucketInfo],
-        usage: AccountUsage | None,
-    ) -> None:
-        super().__init__()
-        self.profile = profile
-        self.backend = backend
-        self.buckets = buckets
-        self.usage = usage
+class FlowStopped(Exception):
+    """A step of a dialog flow failed or was cancelled; the error handler has
+    already told the user, so the flow just ends."""
 
 
 class AllasApp(App[int]):
-    """Browse Allas over Swift or S3."""
+    """Browse Allas over Swift or S3, and move data both ways."""
 
     CSS_PATH = "app.tcss"
     TITLE = "allas-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="List the buckets again"),
+        Binding("q", "quit_app", "Quit", id="quit", tooltip="Quit; asks if transfers run"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding("n", "new_bucket", "New bucket", id="new-bucket", tooltip="Create a bucket"),
+        Binding("u", "upload", "Upload", id="upload", tooltip="Upload files or directories"),
+        Binding("d", "download", "Download", id="download", tooltip="Download marked or cursor"),
+        Binding("delete,x", "delete", "Delete", id="delete", tooltip="Delete, after asking"),
+        Binding("i", "details", "Details", id="details", tooltip="Every header and metadata"),
+        Binding("o", "open_by_name", "Open bucket", id="open-bucket", show=False),
+        Binding("r", "refresh", "Refresh", id="refresh", show=False, tooltip="List again"),
+        Binding("t", "toggle_transfers", "Transfers", id="toggle-transfers", show=False),
+        Binding("backspace,h", "up", "Up", id="up", show=False, tooltip="Up one level"),
     ]
+
+    class Connected(Message):
+        """The storage worker logged in."""
+
+        def __init__(self, profile: ConnectionProfile, backend: StorageBackend) -> None:
+            super().__init__()
+            self.profile = profile
+            self.backend = backend
+
+    class PageListed(Message):
+        """A page of rows for the table."""
+
+        def __init__(self, page: RowPage, done: bool) -> None:
+            super().__init__()
+            self.page = page
+            self.done = done
 
     def __init__(
         self,
         profile: ConnectionProfile | None,
         settings: TransferSettings | None = None,
         discovery: Discovery | None = None,
+        keymap: Mapping[str, str] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Open `profile`, or the demo store when it is None. With a `discovery`
         and no profile, first say where credentials were looked for."""
@@ -64,37 +92,86 @@ class AllasApp(App[int]):
         self.profile = profile
         self.settings = settings or TransferSettings()
         self.discovery = discovery
+        self.user_keymap = dict(keymap or {})
+        self.clock = clock
+        """Where the transfer queue gets times (tests fix it)."""
         self.backend: StorageBackend | None = None
-        self.usage: AccountUsage | None = None
+        self.queue: TransferQueue | None = None
+        self.location = Location()
+        """What the object table shows."""
+        self.buckets: list[BucketInfo] = []
+        self.operations = Operations(self)
+        self._generation = 0
+        self._return_to: str | None = None
         self._demo_store: object | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="panes"):
-            tree = BucketTree(id="buckets")
-            tree.border_title = "Buckets"
-            yield tree
-            details = BucketDetails(id="details")
-            details.border_title = "Details"
-            yield details
+        yield StatusHeader(id="header")
+        with Vertical(id="main"):
+            with Horizontal(id="panes"):
+                tree = BucketTree(id="buckets")
+                tree.border_title = "Buckets"
+                yield tree
+                pane = ObjectPane(id="object-pane")
+                pane.border_title = "Objects"
+                yield pane
+            panel = TransferPanel(id="transfers")
+            panel.border_title = "Transfers (t hides)"
+            yield panel
         yield Static("Connecting...", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"v{__version__}"
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
         if self.profile is None and self.discovery is not None:
             self.push_screen(NoCredentialsScreen(self.discovery))
+        self.query_one(ObjectTable).reset("Connecting...")
+        self.set_interval(0.25, self.operations.poll_transfers)
         self.connect()
 
-    # -- workers ------------------------------------------------------------
+    # -- the one error handler -------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures become messages for the user."""
+        if event.state is not WorkerState.ERROR or isinstance(event.worker.error, FlowStopped):
+            return
+        self.report_error(event.worker.error, event.worker.group)
+
+    def report_error(self, error: BaseException | None, group: str = "") -> None:
+        """Tell the user what went wrong and what to do next."""
+        if isinstance(error, StorageError):
+            text = str(error) + (f"\n{error.hint}" if error.hint else "")
+        else:
+            text = f"Unexpected error: {type(error).__name__}: {error}"
+        first_line = visible(text.splitlines()[0])
+        if group == "listing":
+            self.query_one(ObjectTable).set_placeholder(first_line)
+            self.query_one(ObjectPane).update_subtitle("listing failed")
+        self.set_status(first_line)
+        self.notify(visible(text), title="Allas", severity="error", timeout=10, markup=False)
+
+    def set_status(self, line: str) -> None:
+        """Show one line in the status bar (as text, never markup)."""
+        self.query_one("#status", Static).update(safe_text(line))
+
+    async def in_thread(self, call: Callable[[], T], name: str, group: str = "storage") -> T:
+        """Run a blocking call in a named thread worker and wait for it. A failure
+        goes to the error handler and stops the calling flow."""
+        worker: Worker[T] = self.run_worker(
+            call, name=name, group=group, thread=True, exit_on_error=False
+        )
+        try:
+            return await worker.wait()
+        except (WorkerFailed, WorkerCancelled) as exc:
+            raise FlowStopped(name) from exc
+
+    # -- connecting --------------------------------------------------------------
     @work(thread=True, group="storage", name="connect", exclusive=True, exit_on_error=False)
     def connect(self) -> None:
-        """Log in (starting the demo store if need be) and list the buckets."""
+        """Log in (starting the demo store if need be)."""
         profile = self.profile or self._start_demo()
         backend = self.backend or open_backend(profile, self.settings)
-        buckets = backend.list_buckets()
-        usage = backend.account_usage()
-        self.post_message(Connected(profile, backend, buckets, usage))
+        self.post_message(self.Connected(profile, backend))
 
     def _start_demo(self) -> ConnectionProfile:
         from allas_tui.demo_store import DemoStore, seed_demo
@@ -106,47 +183,163 @@ class AllasApp(App[int]):
         self.profile = profile
         return profile
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker failures become messages for the user."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, StorageError):
-            text = str(error) + (f"\n{error.hint}" if error.hint else "")
-        else:
-            text = f"Unexpected error: {type(error).__name__}: {error}"
-        self._status(text.splitlines()[0])
-        self.notify(text, title="Allas", severity="error", timeout=10, markup=False)
-
-    # -- messages -------------------------------------------------------------
-    def on_connected(self, message: Connected) -> None:
-        """Show the buckets and where we are."""
+    def on_allas_app_connected(self, message: Connected) -> None:
+        """Wire the panes to the backend and list the buckets."""
         self.backend = message.backend
-        self.usage = message.usage
-        profile = message.profile
-        project = message.backend.project or profile.name
-        self.sub_title = f"{project} · {profile.protocol.value} · {message.backend.endpoint}"
-        self.query_one(BucketTree).show_buckets(message.buckets)
-        if not message.buckets:
-            self.query_one(BucketDetails).show(None, message.usage)
-        self._status(f"Connected with {profile.name} ({profile.source})")
-        self.query_one(BucketTree).focus()
+        if self.queue is None:
+            self.queue = TransferQueue(message.backend, clock=self.clock or _monotonic())
+        self.query_one(TransferPanel).queue = self.queue
+        self.query_one(BucketTree).backend = message.backend
+        self.show_header(message.profile, message.backend)
+        self.set_status(f"Connected with {message.profile.name} ({message.profile.source})")
+        self.open_location(Location())
+        self.query_one(ObjectTable).focus()
 
-    def on_bucket_tree_bucket_highlighted(self, message: BucketTree.BucketHighlighted) -> None:
-        """Show the bucket under the cursor."""
-        self.query_one(BucketDetails).show(message.bucket, self.usage)
+    def show_header(self, profile: ConnectionProfile, backend: StorageBackend) -> None:
+        """Project, protocol, endpoint and token time in the header."""
+        from allas_tui.demo_store import DEMO_PROFILE_NAME
 
-    def _status(self, line: str) -> None:
-        # Text, not markup: profile names like [s3allas-x] and keys are data
-        self.query_one("#status", Static).update(Text(line))
+        endpoint = "built-in demo store" if profile.name == DEMO_PROFILE_NAME else backend.endpoint
+        parts = [backend.project or profile.name, profile.protocol.value, endpoint]
+        self.query_one(StatusHeader).show(parts, backend.token_expires)
+
+    # -- listing ----------------------------------------------------------------
+    def open_location(self, location: Location, return_to: str | None = None) -> None:
+        """Show `location` in the table, listing it page by page."""
+        self.location = location
+        self._return_to = return_to
+        self._generation += 1
+        pane = self.query_one(ObjectPane)
+        pane.border_title = safe_text(location.label)
+        pane.table.reset("Listing...")
+        pane.update_subtitle("listing...")
+        self.list_location(location, self._generation)
+
+    @work(thread=True, group="listing", name="list", exclusive=True, exit_on_error=False)
+    def list_location(self, location: Location, generation: int) -> None:
+        """List `location`; a newer listing cancels this one."""
+        worker = get_current_worker()
+        worker.name = f"list {visible(location.label)}"
+        if self.backend is None:
+            return
+        last = None
+        for page in row_pages(self.backend, location, generation, lambda: worker.is_cancelled):
+            if last is not None:
+                self.post_message(self.PageListed(last, done=False))
+            last = page
+        if not worker.is_cancelled:
+            self.post_message(self.PageListed(last or RowPage(location, generation, []), True))
+
+    def on_allas_app_page_listed(self, message: PageListed) -> None:
+        """Add a page of rows, unless it belongs to an older listing."""
+        page = message.page
+        if page.generation != self._generation:
+            return
+        pane = self.query_one(ObjectPane)
+        table = pane.table
+        table.store.extend(page.rows)
+        table.rows_changed()
+        if page.buckets is not None:
+            self.buckets = page.buckets
+            self.query_one(BucketTree).show_buckets(page.buckets)
+        if self._return_to is not None and self._return_to in {r.key for r in page.rows}:
+            table.move_to_key(self._return_to)
+            self._return_to = None
+        loaded = table.store.loaded
+        if message.done:
+            table.set_placeholder(self._empty_text(page.location))
+            pane.update_subtitle()
+            self.set_status(f"{visible(page.location.label)}: {loaded:,} entries")
+        else:
+            pane.update_subtitle(f"listing... {loaded:,} so far")
+            self.set_status(f"Listing... {loaded:,} objects so far")
+
+    @staticmethod
+    def _empty_text(location: Location) -> str:
+        if location.bucket is None:
+            return "No buckets yet. Press n to create one."
+        if location.prefix:
+            return "Folder is empty."
+        return "Bucket is empty. Press u to upload."
+
+    # -- navigation ---------------------------------------------------------------
+    def on_object_table_opened(self, message: ObjectTable.Opened) -> None:
+        """Enter on a row: into a bucket or folder, or an object's details."""
+        row = message.row
+        if row.kind is RowKind.OBJECT:
+            self.operations.details()
+        else:
+            self.open_location(self.location.child(row.key))
+
+    def on_bucket_tree_open(self, message: BucketTree.Open) -> None:
+        """Enter on a tree node shows it in the table."""
+        self.open_location(message.location)
+
+    def action_up(self) -> None:
+        """Up one level, with the cursor on where we came from."""
+        location = self.location
+        if location.bucket is None:
+            return
+        came_from = location.prefix or location.bucket
+        self.open_location(location.parent, return_to=came_from)
 
     def action_refresh(self) -> None:
-        """List the buckets again."""
-        self._status("Refreshing...")
-        self.connect()
+        """List the current location again."""
+        self.open_location(self.location)
+
+    def action_toggle_transfers(self) -> None:
+        """Show or hide the transfer panel."""
+        panel = self.query_one(TransferPanel)
+        panel.display = not panel.display
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen())
+
+    # -- operations (dialog flows live in operations.py) --------------------------
+    def action_new_bucket(self) -> None:
+        """Create a bucket."""
+        self.operations.start("new bucket", self.operations.new_bucket)
+
+    def action_open_by_name(self) -> None:
+        """Open a bucket by name (shared buckets are not listed)."""
+        self.operations.start("open bucket", self.operations.open_by_name)
+
+    def action_upload(self) -> None:
+        """Upload into the current bucket and folder."""
+        self.operations.start("upload", self.operations.upload)
+
+    def action_download(self) -> None:
+        """Download the marked rows, or the cursor row."""
+        self.operations.start("download", self.operations.download)
+
+    def action_delete(self) -> None:
+        """Delete the marked rows, or the cursor row, after confirming."""
+        self.operations.start("delete", self.operations.delete)
+
+    def action_details(self) -> None:
+        """Show the details of the cursor row."""
+        self.operations.details()
+
+    def action_quit_app(self) -> None:
+        """Quit, asking first when transfers are running."""
+        self.operations.start("quit", self.operations.quit)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette: every action, named `area: verb`."""
+        yield from palette_commands(self, screen)
+        yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:
+        if self.queue is not None:
+            self.queue.shutdown()
         from allas_tui.demo_store import DemoStore
 
         if isinstance(self._demo_store, DemoStore):
             self._demo_store.stop()
+
+
+def _monotonic() -> Callable[[], float]:
+    import time
+
+    return time.monotonic

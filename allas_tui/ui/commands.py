@@ -1,0 +1,41 @@
+"""Command palette entries, named `area: verb`, offered where they make sense."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from allas_tui.ui.app import AllasApp
+
+
+def palette_commands(app: AllasApp, screen: Screen[object]) -> Iterator[SystemCommand]:
+    """Every allas-tui action; object actions only inside a bucket."""
+    in_bucket = app.location.bucket is not None
+    yield SystemCommand("bucket: create", "Create a new bucket (n)", app.action_new_bucket)
+    yield SystemCommand(
+        "bucket: open by name", "Open a shared bucket by name (o)", app.action_open_by_name
+    )
+    if in_bucket:
+        yield SystemCommand("object: upload", "Upload into this folder (u)", app.action_upload)
+    yield SystemCommand(
+        "object: download", "Download the marked or cursor items (d)", app.action_download
+    )
+    yield SystemCommand(
+        "object: delete", "Delete the marked or cursor items, after asking (x)", app.action_delete
+    )
+    yield SystemCommand("object: details", "Every header and metadata item (i)", app.action_details)
+    yield SystemCommand("view: refresh", "List the current location again (r)", app.action_refresh)
+    yield SystemCommand("view: up one level", "Go to the parent (Backspace)", app.action_up)
+    yield SystemCommand("view: help", "Every key (?)", app.action_help)
+    yield SystemCommand(
+        "transfers: show or hide", "Toggle the transfer panel (t)", app.action_toggle_transfers
+    )
+    if app.queue is not None and app.queue.active_count:
+        yield SystemCommand(
+            "transfers: cancel all", "Cancel running transfers", app.queue.cancel_all
+        )
+    yield SystemCommand("app: quit", "Quit; asks first if transfers run (q)", app.action_quit_app)

@@ -1,0 +1,97 @@
+"""The right pane: the object table, with a filter line that opens on `/`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from allas_tui.ui.widgets.object_rows import SortOrder
+from allas_tui.ui.widgets.object_table import ObjectTable
+
+
+class ObjectPane(Vertical):
+    """The table and its filter; the border shows where we are and how much is loaded."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the list as you type"),
+        Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by name, size or date"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield ObjectTable(id="objects")
+        filter_input = Input(placeholder="filter: type to narrow, Enter keeps, Esc clears")
+        filter_input.id = "filter"
+        filter_input.display = False
+        yield filter_input
+
+    @property
+    def table(self) -> ObjectTable:
+        """The object table."""
+        return self.query_one(ObjectTable)
+
+    @property
+    def filter_input(self) -> Input:
+        """The filter line."""
+        return self.query_one("#filter", Input)
+
+    def action_filter(self) -> None:
+        """Open the filter line."""
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        """Empty and close the filter line."""
+        self.filter_input.value = ""
+        self.filter_input.display = False
+        self._apply_filter("")
+        self.table.focus()
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next order: name, size, date."""
+        store = self.table.store
+        current = self.table.current_row
+        store.set_sort(store.sort.next())
+        self.table.rows_changed()
+        if current is not None:
+            self.table.move_to_key(current.key)
+        self.update_subtitle()
+        self.notify(f"Sorted by {store.sort.value}", timeout=2)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Narrow the rows as the user types."""
+        event.stop()
+        self._apply_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Keep the filter and go back to the table."""
+        event.stop()
+        if not event.value:
+            self.filter_input.display = False
+        self.table.focus()
+
+    def _apply_filter(self, text: str) -> None:
+        self.table.store.set_filter(text)
+        self.table.cursor = 0
+        self.table.rows_changed()
+        self.update_subtitle()
+
+    def update_subtitle(self, listing: str | None = None) -> None:
+        """Show the rows loaded, shown and marked, the sort, and any listing state."""
+        store = self.table.store
+        parts = []
+        if listing:
+            parts.append(listing)
+        shown = len(store.view)
+        parts.append(
+            f"{shown:,} of {store.loaded:,}" if store.filter else f"{store.loaded:,} loaded"
+        )
+        if store.marked:
+            parts.append(f"{len(store.marked):,} marked")
+        if store.sort is not SortOrder.NAME:
+            parts.append(f"by {store.sort.value}")
+        self.border_subtitle = " · ".join(parts)

@@ -1,0 +1,151 @@
+"""The rows behind the object table: kept, filtered and sorted in plain Python,
+so the widget only ever renders the lines on screen."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from allas_tui.storage.models import BucketInfo, ObjectInfo, ObjectKind
+from allas_tui.ui.safe_text import visible
+
+
+class RowKind(enum.IntEnum):
+    """What a row stands for; folders and buckets sort before objects."""
+
+    BUCKET = 0
+    FOLDER = 1
+    OBJECT = 2
+
+
+class SortOrder(enum.StrEnum):
+    """The orders `s` cycles through."""
+
+    NAME = "name"
+    SIZE = "size"
+    DATE = "date"
+
+    def next(self) -> SortOrder:
+        """The order after this one."""
+        orders = list(SortOrder)
+        return orders[(orders.index(self) + 1) % len(orders)]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the table."""
+
+    kind: RowKind
+    key: str
+    """The bucket name, the folder's full prefix, or the object's full key."""
+    name: str
+    """What the Name column shows: relative to the folder, control characters escaped."""
+    size: int | None
+    modified: datetime | None
+    object_kind: ObjectKind = ObjectKind.PLAIN
+
+
+def object_row(obj: ObjectInfo, prefix: str) -> Row:
+    """A row for an object listed under `prefix`."""
+    return Row(
+        RowKind.OBJECT,
+        obj.key,
+        visible(obj.key.removeprefix(prefix)),
+        obj.size,
+        obj.last_modified,
+        obj.kind,
+    )
+
+
+def folder_row(folder: str, prefix: str) -> Row:
+    """A row for a pseudo-folder (a full prefix ending in the delimiter)."""
+    return Row(RowKind.FOLDER, folder, visible(folder.removeprefix(prefix)), None, None)
+
+
+def bucket_row(bucket: BucketInfo) -> Row:
+    """A row for a bucket in the project's bucket list."""
+    return Row(RowKind.BUCKET, bucket.name, visible(bucket.name), bucket.bytes_used, bucket.created)
+
+
+def _timestamp(row: Row) -> float:
+    # timestamps, not datetimes: listings may mix zone-aware and naive times
+    return row.modified.timestamp() if row.modified else 0.0
+
+
+class RowStore:
+    """Rows in arrival order, and the filtered, sorted view the table shows."""
+
+    def __init__(self) -> None:
+        self._containers: list[Row] = []
+        self._objects: list[Row] = []
+        self._view: list[Row] | None = None
+        self.sort = SortOrder.NAME
+        """The current order; name order is the server's, so it costs nothing."""
+        self.filter = ""
+        """Case-insensitive text a row's name must contain."""
+        self.marked: set[str] = set()
+        """Keys of the marked rows."""
+
+    def clear(self) -> None:
+        """Forget every row and mark."""
+        self._containers.clear()
+        self._objects.clear()
+        self.marked.clear()
+        self._view = None
+
+    def extend(self, rows: list[Row]) -> None:
+        """Add rows from a new listing page."""
+        for row in rows:
+            (self._objects if row.kind is RowKind.OBJECT else self._containers).append(row)
+        self._view = None
+
+    def set_sort(self, order: SortOrder) -> None:
+        """Show rows in `order`."""
+        self.sort = order
+        self._view = None
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose name contains `text` (any case)."""
+        self.filter = text
+        self._view = None
+
+    @property
+    def loaded(self) -> int:
+        """Rows listed so far, before filtering."""
+        return len(self._containers) + len(self._objects)
+
+    @property
+    def view(self) -> list[Row]:
+        """The rows to show, in order."""
+        if self._view is None:
+            self._view = self._build_view()
+        return self._view
+
+    def _build_view(self) -> list[Row]:
+        containers, objects = self._containers, self._objects
+        if self.filter:
+            needle = self.filter.casefold()
+            containers = [r for r in containers if needle in r.name.casefold()]
+            objects = [r for r in objects if needle in r.name.casefold()]
+        if self.sort is SortOrder.SIZE:
+            objects = sorted(objects, key=lambda r: r.size or 0, reverse=True)
+        elif self.sort is SortOrder.DATE:
+            objects = sorted(objects, key=_timestamp, reverse=True)
+        return [*containers, *objects]
+
+    def toggle_mark(self, row: Row) -> None:
+        """Mark `row`, or unmark it if marked."""
+        if row.key in self.marked:
+            self.marked.discard(row.key)
+        else:
+            self.marked.add(row.key)
+
+    def marked_rows(self) -> list[Row]:
+        """The marked rows, in view order (filtered-out marks included, after)."""
+        if not self.marked:
+            return []
+        shown = [r for r in self.view if r.key in self.marked]
+        hidden_keys = self.marked - {r.key for r in shown}
+        hidden = [r for r in (*self._containers, *self._objects) if r.key in hidden_keys]
+        return shown + hidden

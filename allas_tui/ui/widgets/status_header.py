@@ -1,0 +1,56 @@
+"""The header line: project, protocol, endpoint and the time left on the token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from allas_tui import __version__
+from allas_tui.ui.safe_text import visible
+
+
+def time_left(expires: datetime | None, now: datetime) -> str | None:
+    """`token 7h59m`, `token expired`, or None when the expiry is unknown."""
+    if expires is None:
+        return None
+    seconds = int((expires - now).total_seconds())
+    if seconds <= 0:
+        return "token expired"
+    hours, rest = divmod(seconds, 3600)
+    return f"token {hours}h{rest // 60:02d}m" if hours else f"token {rest // 60}m"
+
+
+class StatusHeader(Static):
+    """One line across the top; names are shown as text, never as markup."""
+
+    DEFAULT_CSS = """
+    StatusHeader { height: 1; background: $primary; color: $text; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.parts: list[str] = ["connecting..."]
+        self.expires: datetime | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(30, self.redraw)
+        self.redraw()
+
+    def show(self, parts: list[str], expires: datetime | None) -> None:
+        """Show `parts` (project, protocol, endpoint) and count down to `expires`."""
+        self.parts = parts
+        self.expires = expires
+        self.redraw()
+
+    def redraw(self, now: datetime | None = None) -> None:
+        """Draw the line, with the token's time left as of `now`."""
+        line = Text.assemble((f"allas-tui {__version__}", "bold"))
+        left = time_left(self.expires, now or datetime.now(UTC))
+        for part in [*self.parts, *([left] if left else [])]:
+            line.append("  │  ", style="dim")
+            line.append(visible(part))
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        self.update(line)
