@@ -56,6 +56,16 @@ def readable_size(path: Path) -> int:
     return size
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+"""Read once at import: os.umask can only be read by setting it."""
+
+
 def write_atomically(dest: Path, write: Callable[[BinaryIO], T], *, overwrite: bool = False) -> T:
     """Call `write` with a temporary file next to `dest`, then move it to `dest`.
 
@@ -72,6 +82,8 @@ def write_atomically(dest: Path, write: Callable[[BinaryIO], T], *, overwrite: b
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f, local_errors(dest):
+            # mkstemp makes the file 0600; a download gets the user's usual mode
+            os.fchmod(f.fileno(), 0o666 & ~_UMASK)
             result = write(f)
             f.flush()
             os.fsync(f.fileno())

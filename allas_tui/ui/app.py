@@ -49,16 +49,34 @@ class AllasApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "allas-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit_app", "Quit", id="quit", tooltip="Quit; asks if transfers run"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding("q", "quit_app", "Quit", id="quit", tooltip="Quit; asks first if transfers run"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="This list of keys"),
         Binding("n", "new_bucket", "New bucket", id="new-bucket", tooltip="Create a bucket"),
-        Binding("u", "upload", "Upload", id="upload", tooltip="Upload files or directories"),
-        Binding("d", "download", "Download", id="download", tooltip="Download marked or cursor"),
-        Binding("delete,x", "delete", "Delete", id="delete", tooltip="Delete, after asking"),
-        Binding("i", "details", "Details", id="details", tooltip="Every header and metadata"),
-        Binding("o", "open_by_name", "Open bucket", id="open-bucket", show=False),
+        Binding("u", "upload", "Upload", id="upload", tooltip="Upload files or directories here"),
+        Binding(
+            "d", "download", "Download", id="download", tooltip="Download marked or cursor items"
+        ),
+        Binding(
+            "delete,x", "delete", "Delete", id="delete", tooltip="Delete marked or cursor items"
+        ),
+        Binding("i", "details", "Info", id="details", tooltip="Every header and metadata item"),
+        Binding(
+            "o",
+            "open_by_name",
+            "Open",
+            id="open-bucket",
+            show=False,
+            tooltip="Open a bucket by name (shared buckets)",
+        ),
         Binding("r", "refresh", "Refresh", id="refresh", show=False, tooltip="List again"),
-        Binding("t", "toggle_transfers", "Transfers", id="toggle-transfers", show=False),
+        Binding(
+            "t",
+            "toggle_transfers",
+            "Transfers",
+            id="toggle-transfers",
+            show=False,
+            tooltip="Show or hide the transfer panel",
+        ),
         Binding("backspace,h", "up", "Up", id="up", show=False, tooltip="Up one level"),
     ]
 
@@ -206,12 +224,13 @@ class AllasApp(App[int]):
     # -- listing ----------------------------------------------------------------
     def open_location(self, location: Location, return_to: str | None = None) -> None:
         """Show `location` in the table, listing it page by page."""
+        same_place = location == self.location
         self.location = location
         self._return_to = return_to
         self._generation += 1
         pane = self.query_one(ObjectPane)
         pane.border_title = safe_text(location.label)
-        pane.table.reset("Listing...")
+        pane.table.reset("Listing...", keep_marks=same_place)
         pane.update_subtitle("listing...")
         self.list_location(location, self._generation)
 
@@ -247,6 +266,7 @@ class AllasApp(App[int]):
             self._return_to = None
         loaded = table.store.loaded
         if message.done:
+            table.store.prune_marks()
             table.set_placeholder(self._empty_text(page.location))
             pane.update_subtitle()
             self.set_status(f"{visible(page.location.label)}: {loaded:,} entries")

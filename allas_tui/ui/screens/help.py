@@ -62,8 +62,6 @@ def binding_rows(app: App[object], classes: list[type]) -> list[tuple[str, str]]
                 continue
             keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
             what = binding.tooltip or binding.description
-            if binding.tooltip and binding.description not in binding.tooltip:
-                what = f"{binding.description}: {binding.tooltip}"
             rows.append((key_text(keys), what))
     return rows
 

@@ -50,6 +50,7 @@ class PromptScreen(ModalScreen[str | None]):
                 placeholder=self.placeholder,
                 suggester=self.suggester,
                 id="prompt-input",
+                select_on_focus=False,
             )
             yield Static("", id="prompt-problem")
             yield Static(Text("Enter: OK    Esc: cancel", style="bold"), id="dialog-keys")

@@ -100,7 +100,9 @@ class UploadDialog(ModalScreen[list[Path] | None]):
         with Vertical(id="dialog", classes="tall"):
             yield Static(Text("Upload", style="bold"), id="dialog-title")
             yield Static(Text(f"into {visible(self.destination)}"), id="dialog-body")
-            yield Input(f"{self.start}/", suggester=PathSuggester(), id="upload-path")
+            yield Input(
+                f"{self.start}/", suggester=PathSuggester(), id="upload-path", select_on_focus=False
+            )
             yield Static("", id="upload-what")
             yield MarkingDirectoryTree(self.start, id="upload-tree")
             yield Static(

@@ -22,6 +22,8 @@ class ObjectPane(Vertical):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     ]
 
+    _listing_note: str | None = None
+
     def compose(self) -> ComposeResult:
         yield ObjectTable(id="objects")
         filter_input = Input(placeholder="filter: type to narrow, Enter keeps, Esc clears")
@@ -62,6 +64,10 @@ class ObjectPane(Vertical):
         self.update_subtitle()
         self.notify(f"Sorted by {store.sort.value}", timeout=2)
 
+    def on_object_table_highlighted(self, _message: ObjectTable.Highlighted) -> None:
+        """Keep the marked count current."""
+        self.update_subtitle(self._listing_note)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         """Narrow the rows as the user types."""
         event.stop()
@@ -82,6 +88,7 @@ class ObjectPane(Vertical):
 
     def update_subtitle(self, listing: str | None = None) -> None:
         """Show the rows loaded, shown and marked, the sort, and any listing state."""
+        self._listing_note = listing
         store = self.table.store
         parts = []
         if listing:

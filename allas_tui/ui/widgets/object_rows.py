@@ -141,6 +141,12 @@ class RowStore:
         else:
             self.marked.add(row.key)
 
+    def prune_marks(self) -> None:
+        """Drop marks of rows that are no longer listed."""
+        if self.marked:
+            keys = {r.key for r in self._containers} | {r.key for r in self._objects}
+            self.marked &= keys
+
     def marked_rows(self) -> list[Row]:
         """The marked rows, in view order (filtered-out marks included, after)."""
         if not self.marked:

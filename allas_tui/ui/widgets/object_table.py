@@ -106,12 +106,16 @@ class ObjectTable(ScrollView, can_focus=True):
         """The line shown when there are no rows: loading, empty or error."""
 
     # -- data ---------------------------------------------------------------
-    def reset(self, placeholder: str) -> None:
-        """Forget all rows and show `placeholder` until rows come."""
+    def reset(self, placeholder: str, keep_marks: bool = False) -> None:
+        """Forget all rows (and marks, unless `keep_marks`) and show
+        `placeholder` until rows come."""
+        marks = set(self.store.marked) if keep_marks else set()
         self.store.clear()
+        self.store.marked.update(marks)
         self.placeholder = placeholder
-        self.cursor = 0
-        self.scroll_to(0, 0, animate=False)
+        if not keep_marks:
+            self.cursor = 0
+            self.scroll_to(0, 0, animate=False)
         self.rows_changed()
 
     def rows_changed(self) -> None:
