@@ -1,25 +1,54 @@
-"""The app, driven with Textual's pilot against real endpoints."""
+"""The app, driven with Textual's pilot: logins, the demo store, and names that
+try to be markup or terminal escapes."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import Stack, remove_bucket, unique_name
+from test_browser_story import profile_for
+from ui_driver import cursor_to, shown_keys, table, wait_for, wait_idle
 
 from allas_tui.storage.discovery import Discovery
 from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.ui.app import AllasApp
+from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
 from allas_tui.ui.widgets.bucket_tree import BucketTree
 
+DEMO_BUCKETS = ["2001234-puhti-SCRATCH", "climate-era5", "empty-bucket", "genomics-runs"]
+HOSTILE_KEYS = {
+    "[bold red]boom": "[bold red]boom",
+    "\x1b[31mred\x1b[0m": "\\e[31mred\\e[0m",
+    "line1\nline2": "line1\\nline2",
+    "[link=https:example.org]click": "[link=https:example.org]click",
+}
+"""Stored key → what the table must show, literally. No '/' in them: a slash
+would make a pseudo-folder of the part before it."""
 
-async def test_demo_store_shows_its_buckets() -> None:
+
+async def test_the_demo_store_opens_the_full_app() -> None:
     app = AllasApp(profile=None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_idle(pilot, app)
+        assert shown_keys(app) == DEMO_BUCKETS
         tree = app.query_one(BucketTree)
-        names = [str(node.label) for node in tree.root.children]
-        assert names == ["2001234-puhti-SCRATCH", "climate-era5", "empty-bucket", "genomics-runs"]
-        assert "demo · s3 · http://127.0.0.1:" in app.sub_title
+        assert [str(node.label) for node in tree.root.children] == DEMO_BUCKETS
+        header = str(app.query_one("#header").render())
+        assert "demo  │  s3  │  built-in demo store" in header
+        # the tree opens a bucket lazily into its folders
+        await pilot.press("shift+tab")
+        assert app.focused is tree
+        await pilot.press("end", "enter")
+        await wait_idle(pilot, app)
+        genomics = tree.root.children[3]
+        assert [str(n.label) for n in genomics.children] == ["reference", "run01", "run02", "run03"]
+        assert shown_keys(app) == ["reference/", "run01/", "run02/", "run03/"]
+        await pilot.press("tab")
+        await cursor_to(pilot, app, "run01/")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        first = table(app).store.view[0]
+        assert (first.key, first.object_kind.value) == ("run01/aligned.bam", "multipart")
 
 
 async def test_no_credentials_screen_says_where_it_looked() -> None:
@@ -30,44 +59,68 @@ async def test_no_credentials_screen_says_where_it_looked() -> None:
         await pilot.pause()
         assert isinstance(app.screen, NoCredentialsScreen)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_idle(pilot, app)
         assert not isinstance(app.screen, NoCredentialsScreen)
-        assert len(app.query_one(BucketTree).root.children) == 4
+        assert shown_keys(app) == DEMO_BUCKETS
 
 
-async def test_swift_on_radosgw_lists_a_new_bucket(stack: Stack) -> None:
-    login = stack.swift_login("rgw")
-    backend = stack.backend("rgw-swift")
-    name = unique_name("app")
-    backend.create_bucket(name)
-    try:
-        # names that look like markup are shown as they are
-        profile = ConnectionProfile(name="rclone:[s3allas-x]", source="[b]tests[/b]", swift=login)
-        app = AllasApp(profile=profile)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            names = [str(node.label) for node in app.query_one(BucketTree).root.children]
-            assert name in names
-            status = str(app.query_one("#status").render())
-            assert status == "Connected with rclone:[s3allas-x] ([b]tests[/b])"
-            assert (
-                "project_2001234 · swift · https://127.0.0.1:17443/swift/v1/AUTH_" in app.sub_title
-            )
-    finally:
-        remove_bucket(backend, name)
-
-
-async def test_a_login_failure_is_shown_not_raised(stack: Stack) -> None:
-    login = stack.swift_login("rgw", password="wrong")
-    app = AllasApp(profile=ConnectionProfile(name="test", source="tests", swift=login))
+@pytest.mark.parametrize("combination", ["rgw-swift", "rgw-s3"])
+async def test_a_wrong_password_shows_its_error_screen(stack: Stack, combination: str) -> None:
+    if combination.endswith("swift"):
+        login = stack.swift_login("rgw", password="wrong")
+        profile = ConnectionProfile(name="[b]mine[/b]", source="tests", swift=login)
+        expected = "Keystone refused the user name, password or project."
+    else:
+        login = stack.s3_login("rgw", secret_key="wrong")
+        profile = ConnectionProfile(name="[b]mine[/b]", source="tests", s3=login)
+        expected = "refused"
+    app = AllasApp(profile=profile)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):  # wait_for_complete() would re-raise the failure we expect
-            await pilot.pause(0.05)
-            if all(w.is_finished for w in app.workers):
-                break
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, LoginFailedScreen) and bool(app.screen.query("Static")),
+            "the error screen",
+        )
+        screen = app.screen
+        title = str(screen.query_one("#dialog-title").render())
+        assert title == "Could not log in with [b]mine[/b]"  # a name is text, not markup
+        body = str(screen.query_one("#dialog-body").render())
+        assert expected in body
+        assert "wrong" not in body
+        await pilot.press("q")
         await pilot.pause()
-        status = str(app.query_one("#status").render())
-        assert "Keystone refused the user name, password or project." in status
-        assert "wrong" not in status
+    assert app.return_code == 1
+
+
+@pytest.mark.parametrize("combination", ["rgw-swift", "rgw-s3"])
+async def test_hostile_keys_render_literally(stack: Stack, combination: str) -> None:
+    backend = stack.backend(combination)
+    bucket = unique_name("hostile")
+    backend.create_bucket(bucket)
+    data = stack.backend("rgw-swift")
+    try:
+        conn = data.connections.get()  # type: ignore[attr-defined]
+        for key in HOSTILE_KEYS:
+            conn.put_object(bucket, key, b"x")
+        app = AllasApp(profile_for(stack, combination))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_idle(pilot, app)
+            await cursor_to(pilot, app, bucket)
+            await pilot.press("enter")
+            await wait_idle(pilot, app)
+            assert sorted(shown_keys(app)) == sorted(HOSTILE_KEYS)
+            object_table = table(app)
+            lines = [object_table.render_line(y).text for y in range(1, 1 + len(HOSTILE_KEYS))]
+            screen_text = "\n".join(lines)
+            for shown in HOSTILE_KEYS.values():
+                assert shown in screen_text
+            for line in lines:
+                assert "\x1b" not in line and "\n" not in line
+                assert object_table.render_line(1).cell_length == len(line)
+            # the styles on screen are the table's own, never the key's markup
+            for y in range(1, 1 + len(HOSTILE_KEYS)):
+                for segment in object_table.render_line(y):
+                    style = segment.style
+                    assert style is None or style.link is None
+    finally:
+        remove_bucket(backend, bucket)

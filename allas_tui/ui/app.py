@@ -27,10 +27,11 @@ from allas_tui.ui.location import Location
 from allas_tui.ui.operations import Operations
 from allas_tui.ui.safe_text import safe_text, visible
 from allas_tui.ui.screens.help import HelpScreen
+from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
 from allas_tui.ui.widgets.bucket_tree import BucketTree
 from allas_tui.ui.widgets.object_pane import ObjectPane
-from allas_tui.ui.widgets.object_rows import RowKind
+from allas_tui.ui.widgets.object_rows import RowKind, bucket_row
 from allas_tui.ui.widgets.object_table import ObjectTable
 from allas_tui.ui.widgets.status_header import StatusHeader
 from allas_tui.ui.widgets.transfer_panel import TransferPanel
@@ -83,10 +84,13 @@ class AllasApp(App[int]):
     class Connected(Message):
         """The storage worker logged in."""
 
-        def __init__(self, profile: ConnectionProfile, backend: StorageBackend) -> None:
+        def __init__(
+            self, profile: ConnectionProfile, backend: StorageBackend, buckets: list[BucketInfo]
+        ) -> None:
             super().__init__()
             self.profile = profile
             self.backend = backend
+            self.buckets = buckets
 
     class PageListed(Message):
         """A page of rows for the table."""
@@ -154,6 +158,21 @@ class AllasApp(App[int]):
         if event.state is not WorkerState.ERROR or isinstance(event.worker.error, FlowStopped):
             return
         self.report_error(event.worker.error, event.worker.group)
+        if event.worker.name == "connect":
+            self._show_login_failed(event.worker.error)
+
+    def _show_login_failed(self, error: BaseException | None) -> None:
+        name = self.profile.name if self.profile else "the demo store"
+        hint = error.hint if isinstance(error, StorageError) else None
+
+        def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                self.set_status("Connecting...")
+                self.connect()
+            else:
+                self.exit(1, return_code=1)
+
+        self.push_screen(LoginFailedScreen(name, str(error), hint), chosen)
 
     def report_error(self, error: BaseException | None, group: str = "") -> None:
         """Tell the user what went wrong and what to do next."""
@@ -186,10 +205,12 @@ class AllasApp(App[int]):
     # -- connecting --------------------------------------------------------------
     @work(thread=True, group="storage", name="connect", exclusive=True, exit_on_error=False)
     def connect(self) -> None:
-        """Log in (starting the demo store if need be)."""
+        """Log in (starting the demo store if need be) and list the buckets,
+        which proves the login works."""
         profile = self.profile or self._start_demo()
         backend = self.backend or open_backend(profile, self.settings)
-        self.post_message(self.Connected(profile, backend))
+        buckets = backend.list_buckets()
+        self.post_message(self.Connected(profile, backend, buckets))
 
     def _start_demo(self) -> ConnectionProfile:
         from allas_tui.demo_store import DemoStore, seed_demo
@@ -210,7 +231,7 @@ class AllasApp(App[int]):
         self.query_one(BucketTree).backend = message.backend
         self.show_header(message.profile, message.backend)
         self.set_status(f"Connected with {message.profile.name} ({message.profile.source})")
-        self.open_location(Location())
+        self.open_location(Location(), listed=message.buckets)
         self.query_one(ObjectTable).focus()
 
     def show_header(self, profile: ConnectionProfile, backend: StorageBackend) -> None:
@@ -222,8 +243,14 @@ class AllasApp(App[int]):
         self.query_one(StatusHeader).show(parts, backend.token_expires)
 
     # -- listing ----------------------------------------------------------------
-    def open_location(self, location: Location, return_to: str | None = None) -> None:
-        """Show `location` in the table, listing it page by page."""
+    def open_location(
+        self,
+        location: Location,
+        return_to: str | None = None,
+        listed: list[BucketInfo] | None = None,
+    ) -> None:
+        """Show `location` in the table, listing it page by page (or showing
+        the buckets `listed` just now)."""
         same_place = location == self.location
         self.location = location
         self._return_to = return_to
@@ -232,6 +259,12 @@ class AllasApp(App[int]):
         pane.border_title = safe_text(location.label)
         pane.table.reset("Listing...", keep_marks=same_place)
         pane.update_subtitle("listing...")
+        if listed is not None:
+            rows = [bucket_row(b) for b in listed]
+            self.post_message(
+                self.PageListed(RowPage(location, self._generation, rows, listed), True)
+            )
+            return
         self.list_location(location, self._generation)
 
     @work(thread=True, group="listing", name="list", exclusive=True, exit_on_error=False)
