@@ -274,13 +274,10 @@ class AllasApp(App[int]):
         worker.name = f"list {visible(location.label)}"
         if self.backend is None:
             return
-        last = None
         for page in row_pages(self.backend, location, generation, lambda: worker.is_cancelled):
-            if last is not None:
-                self.post_message(self.PageListed(last, done=False))
-            last = page
+            self.post_message(self.PageListed(page, done=False))
         if not worker.is_cancelled:
-            self.post_message(self.PageListed(last or RowPage(location, generation, []), True))
+            self.post_message(self.PageListed(RowPage(location, generation, []), done=True))
 
     def on_allas_app_page_listed(self, message: PageListed) -> None:
         """Add a page of rows, unless it belongs to an older listing."""
