@@ -8,6 +8,7 @@ import logging
 import os
 import random
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
@@ -78,3 +79,22 @@ def seed_demo(profile: ConnectionProfile) -> None:
             path = folder / "large"
             path.write_bytes(os.urandom(12 * MiB))
             backend.upload_file(path, "genomics-runs", key)
+    _backdate(rng)
+
+
+def _backdate(rng: random.Random) -> None:
+    """Give the demo's buckets and objects fixed dates over 2025, as a real
+    project's would have, and so screenshots come out the same every time.
+    Moto keeps its store in this process, so the dates are set on it directly."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    start = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+    buckets = s3_backends[DEFAULT_ACCOUNT_ID]["global"].buckets
+    for index, name in enumerate(sorted(buckets)):
+        bucket = buckets[name]
+        bucket.creation_date = start + timedelta(days=7 * index)
+        for key in sorted(bucket.keys.values(), key=lambda k: k.name):
+            offset = timedelta(days=rng.randint(30, 300), minutes=rng.randint(0, 1439))
+            # moto keeps object times naive, in UTC
+            key.last_modified = (bucket.creation_date + offset).replace(tzinfo=None)

@@ -1,4 +1,5 @@
 """Regenerate the README's screenshots with Textual's pilot, on the demo store.
+The SVG snapshot tests run the same scenes (tests/test_snapshots.py).
 
 Run: .venv/bin/python screenshots/generate.py
 """
@@ -8,20 +9,19 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from allas_tui.ui.app import AllasApp
+from scenes import SCENES, SIZE, demo_app
 
 HERE = Path(__file__).parent
 
 
 async def main() -> None:
-    """Open the demo store, move to the genomics bucket, save an SVG."""
-    app = AllasApp(profile=None)
-    async with app.run_test(size=(110, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("down", "down", "down")
-        await pilot.pause()
-        app.save_screenshot("browser.svg", path=str(HERE))
-    print(HERE / "browser.svg")
+    """Run each scene and save what it shows as an SVG."""
+    for name, scene in SCENES.items():
+        app = demo_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await scene(pilot)
+            app.save_screenshot(f"{name}.svg", path=str(HERE))
+        print(HERE / f"{name}.svg")
 
 
 if __name__ == "__main__":

@@ -102,7 +102,9 @@ async def test_first_rows_show_before_the_listing_completes(
         await wait_for(pilot, lambda: listing_done(app), "the listing to finish")
         assert table(app).store.loaded == COUNT
         assert "20,000 loaded" in str(app.query_one("#object-pane").border_subtitle)
-        print(f"\n{combination}: Enter to first rows of a {COUNT:,}-object folder: {first_rows:.3f} s")
+        print(
+            f"\n{combination}: Enter to first rows of a {COUNT:,}-object folder: {first_rows:.3f} s"
+        )
 
 
 @pytest.mark.parametrize("combination", ["rgw-swift", "rgw-s3"])

@@ -50,17 +50,22 @@ class AllasApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "allas-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit_app", "Quit", id="quit", tooltip="Quit; asks first if transfers run"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="This list of keys"),
-        Binding("n", "new_bucket", "New bucket", id="new-bucket", tooltip="Create a bucket"),
+        Binding("n", "new_bucket", "New", id="new-bucket", tooltip="Create a bucket"),
         Binding("u", "upload", "Upload", id="upload", tooltip="Upload files or directories here"),
         Binding(
             "d", "download", "Download", id="download", tooltip="Download marked or cursor items"
         ),
         Binding(
-            "delete,x", "delete", "Delete", id="delete", tooltip="Delete marked or cursor items"
+            "delete,x",
+            "delete",
+            "Delete",
+            id="delete",
+            tooltip="Delete marked or cursor items",
+            key_display="x",
         ),
         Binding("i", "details", "Info", id="details", tooltip="Every header and metadata item"),
+        Binding("q", "quit_app", "Quit", id="quit", tooltip="Quit; asks first if transfers run"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="This list of keys"),
         Binding(
             "o",
             "open_by_name",
@@ -141,7 +146,7 @@ class AllasApp(App[int]):
             panel.border_title = "Transfers (t hides)"
             yield panel
         yield Static("Connecting...", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.user_keymap:

@@ -18,7 +18,9 @@ class ObjectPane(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the list as you type"),
-        Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by name, size or date"),
+        Binding(
+            "s", "cycle_sort", "Sort", id="sort", show=False, tooltip="Sort by name, size or date"
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     ]
 

@@ -47,7 +47,7 @@ class ObjectTable(ScrollView, can_focus=True):
         "object-table--dim",
     }
     DEFAULT_CSS = """
-    ObjectTable { background: $surface; }
+    ObjectTable { background: $surface; overflow-x: hidden; }
     ObjectTable > .object-table--header { text-style: bold; color: $text-accent; }
     ObjectTable > .object-table--cursor { background: $block-cursor-blurred-background; }
     ObjectTable:focus > .object-table--cursor {

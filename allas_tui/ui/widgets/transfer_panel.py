@@ -95,8 +95,8 @@ class TransferPanel(VerticalScroll, can_focus=True):
         """The table of jobs with the total line."""
         table = Table(box=None, padding=(0, 1), expand=True, show_edge=False)
         table.add_column("", width=1, no_wrap=True)
-        table.add_column("Name", ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column("State", no_wrap=True, max_width=32, overflow="ellipsis")
+        table.add_column("Name", ratio=3, min_width=16, no_wrap=True, overflow="ellipsis")
+        table.add_column("State", ratio=1, min_width=8, no_wrap=True, overflow="ellipsis")
         table.add_column("Progress", no_wrap=True)
         table.add_column("Bytes", justify="right", no_wrap=True)
         table.add_column("%", justify="right", no_wrap=True)

@@ -1,0 +1,111 @@
+"""The scenes the README's screenshots and the SVG snapshot tests both show.
+
+Each scene drives the app on the demo store, from its first screen, with keys.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.ui.app import AllasApp
+from allas_tui.ui.widgets.transfer_panel import TransferPanel
+
+SIZE = (110, 32)
+"""Terminal size of every scene."""
+Scene = Callable[[Pilot[int]], Awaitable[None]]
+
+
+class FixedClock:
+    """A clock that moves only when told, so rates and ETAs come out the same."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait until no worker runs (dialog flows wait for the user, so they do not
+    count), then let the screen catch up."""
+    app = pilot.app
+
+    def busy() -> bool:
+        return any(not w.is_finished and w.group != "flows" for w in app.workers)
+
+    deadline = time.monotonic() + 60
+    while busy() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+
+
+async def main_screen(pilot: Pilot[int]) -> None:
+    """The genomics bucket's run01 folder, two objects marked."""
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    await pilot.press("down", "space", "space")
+    await settle(pilot)
+
+
+async def help_screen(pilot: Pilot[int]) -> None:
+    """The help screen over the bucket list."""
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await settle(pilot)
+
+
+async def delete_confirmation(pilot: Pilot[int]) -> None:
+    """x on two marked objects: the confirmation says what goes."""
+    await main_screen(pilot)
+    await pilot.press("x")
+    await settle(pilot)
+
+
+async def transfers_in_progress(pilot: Pilot[int]) -> None:
+    """The transfer panel with one upload running, one queued, one done and one failed."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, AllasApp) and app.queue is not None
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    gib = 1024**3
+    up, down = Direction.UPLOAD, Direction.DOWNLOAD
+    jobs = [
+        TransferJob(up, "climate-era5", "era5/2025/t2m-hourly.nc", Path("a"), 3 * gib),
+        TransferJob(down, "genomics-runs", "run01/aligned.bam", Path("b"), 12_582_912),
+        TransferJob(up, "climate-era5", "era5/2025/u10-hourly.nc", Path("c"), 2 * gib),
+        TransferJob(up, "climate-era5", "era5/readme.md", Path("d"), 4_096),
+    ]
+    jobs[0].state, jobs[0].done_bytes = JobState.RUNNING, 1_000_000_000
+    jobs[1].state, jobs[1].done_bytes = JobState.DONE, 12_582_912
+    jobs[3].state = JobState.FAILED
+    jobs[3].error = PermissionError("Permission denied: era5/readme.md")
+    app.queue.add(jobs, start=False)
+    panel = app.query_one(TransferPanel)
+    panel.refresh_from_queue()  # first sample, at the fixed time
+    clock.now += 4.0
+    jobs[0].done_bytes += 4 * 180_000_000  # 180 MB/s over four seconds
+    panel.refresh_from_queue()
+    await pilot.pause(0.2)
+
+
+SCENES: dict[str, Scene] = {
+    "browser": main_screen,
+    "help": help_screen,
+    "delete-confirmation": delete_confirmation,
+    "transfers": transfers_in_progress,
+}
+"""Screenshot name → scene."""
+
+
+def demo_app() -> AllasApp:
+    """The app on the demo store, with the fixed clock."""
+    return AllasApp(profile=None, clock=FixedClock())
