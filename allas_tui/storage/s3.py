@@ -18,7 +18,7 @@ from s3transfer.subscribers import BaseSubscriber
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.errors import TransferCancelled
+from allas_tui.storage.errors import StorageError, TransferCancelled
 from allas_tui.storage.local_files import local_errors, readable_size, write_atomically
 from allas_tui.storage.models import (
     AccountUsage,
@@ -47,6 +47,8 @@ LIST_PAGE_SIZE = 1000
 DELETE_BATCH = 1000
 """S3's DeleteObjects limit."""
 _MULTIPART_ETAG = re.compile(r"-\d+$")
+_NOT_XML_SAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]|\r")
+"""Characters a DeleteObjects XML body cannot carry as they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,16 @@ class S3Backend(StorageBackend):
         keys = list(keys)
         deleted = 0
         failed: dict[str, str] = {}
+        # XML 1.0 cannot carry most control characters, and parsers turn \r into
+        # \n, so such keys go one by one, in the URL path, where they are safe.
+        single = [k for k in keys if _NOT_XML_SAFE.search(k)]
+        for key in single:
+            try:
+                self.delete_object(bucket, key)
+                deleted += 1
+            except StorageError as exc:
+                failed[key] = str(exc)
+        keys = [k for k in keys if not _NOT_XML_SAFE.search(k)]
         for start in range(0, len(keys), DELETE_BATCH):
             batch = keys[start : start + DELETE_BATCH]
             with self._errors("delete objects in", bucket):

@@ -243,9 +243,13 @@ class AllasApp(App[int]):
         """Project, protocol, endpoint and token time in the header."""
         from allas_tui.demo_store import DEMO_PROFILE_NAME
 
-        endpoint = "built-in demo store" if profile.name == DEMO_PROFILE_NAME else backend.endpoint
+        endpoint = backend.endpoint
+        if profile.name == DEMO_PROFILE_NAME:
+            endpoint = "built-in demo store"
+        elif "://" in endpoint:
+            endpoint = endpoint.split("://", 1)[1].split("/", 1)[0]  # the host says enough
         parts = [backend.project or profile.name, profile.protocol.value, endpoint]
-        self.query_one(StatusHeader).show(parts, backend.token_expires)
+        self.query_one(StatusHeader).show(parts, lambda: backend.token_expires)
 
     # -- listing ----------------------------------------------------------------
     def open_location(

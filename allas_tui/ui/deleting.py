@@ -62,6 +62,7 @@ class DeleteFlow:
         app.set_status("Counting what would be deleted...")
         doomed = await app.in_thread(lambda: count_doomed(backend, selection), "count")
         body, choices = confirmation(doomed)
+        app.set_status("Waiting for your answer: nothing is deleted yet.")
         title = "Delete buckets?" if doomed[0].whole_bucket else "Delete objects?"
         answer = await app.push_screen_wait(ConfirmScreen(title, body, choices))
         if answer == "cancel":

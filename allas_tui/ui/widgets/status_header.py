@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from rich.text import Text
@@ -26,20 +27,24 @@ class StatusHeader(Static):
     """One line across the top; names are shown as text, never as markup."""
 
     DEFAULT_CSS = """
-    StatusHeader { height: 1; background: $primary; color: $text; padding: 0 1; }
+    StatusHeader {
+        height: 1; background: $primary; color: $text; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self.parts: list[str] = ["connecting..."]
-        self.expires: datetime | None = None
+        self.expires: Callable[[], datetime | None] = lambda: None
+        """Asked on every redraw: a session that logs in again gets a new token."""
 
     def on_mount(self) -> None:
         self.set_interval(30, self.redraw)
         self.redraw()
 
-    def show(self, parts: list[str], expires: datetime | None) -> None:
-        """Show `parts` (project, protocol, endpoint) and count down to `expires`."""
+    def show(self, parts: list[str], expires: Callable[[], datetime | None]) -> None:
+        """Show `parts` (project, protocol, endpoint last) and count down to `expires`."""
         self.parts = parts
         self.expires = expires
         self.redraw()
@@ -47,8 +52,10 @@ class StatusHeader(Static):
     def redraw(self, now: datetime | None = None) -> None:
         """Draw the line, with the token's time left as of `now`."""
         line = Text.assemble((f"allas-tui {__version__}", "bold"))
-        left = time_left(self.expires, now or datetime.now(UTC))
-        for part in [*self.parts, *([left] if left else [])]:
+        left = time_left(self.expires(), now or datetime.now(UTC))
+        # the token time goes before the endpoint, the part most easily cut
+        parts = [*self.parts[:-1], *([left] if left else []), *self.parts[-1:]]
+        for part in parts:
             line.append("  │  ", style="dim")
             line.append(visible(part))
         line.no_wrap = True
