@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
+"""The MD5 of no bytes; radosgw lists a Swift SLO manifest with it."""
+
 
 class Protocol(enum.StrEnum):
     """The two ways Allas is spoken to."""
@@ -51,6 +54,12 @@ class ObjectInfo:
     content_type: str | None = None
     kind: ObjectKind = ObjectKind.PLAIN
     """What the listing tells of how it is stored; a DLO shows only on a HEAD."""
+
+    @property
+    def size_known(self) -> bool:
+        """False when the listed size is a manifest's own (radosgw lists SLOs so);
+        a HEAD tells the real one."""
+        return not (self.kind is ObjectKind.SLO and self.etag == EMPTY_MD5)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import StorageError, TransferCancelled
 from allas_tui.storage.local_files import local_errors, readable_size, write_atomically
 from allas_tui.storage.models import (
+    EMPTY_MD5,
     AccountUsage,
     BucketInfo,
     DeleteReport,
@@ -94,8 +95,11 @@ def make_s3_client(login: S3Login, settings: TransferSettings) -> S3Client:
     )
 
 
-def _listed_kind(etag: str | None) -> ObjectKind:
-    """Multipart when the ETag ends in -N; S3 listings tell nothing more."""
+def _listed_kind(etag: str | None, size: int) -> ObjectKind:
+    """Multipart when the ETag ends in -N. A Swift SLO seen over S3 on radosgw
+    lists with the empty MD5 and the manifest's size."""
+    if etag is not None and etag.strip('"') == EMPTY_MD5 and size > 0:
+        return ObjectKind.SLO
     multipart = etag is not None and _MULTIPART_ETAG.search(etag.strip('"')) is not None
     return ObjectKind.MULTIPART if multipart else ObjectKind.PLAIN
 
@@ -185,7 +189,7 @@ class S3Backend(StorageBackend):
                 size=o["Size"],
                 last_modified=o.get("LastModified"),
                 etag=_etag(o.get("ETag")),
-                kind=_listed_kind(o.get("ETag")),
+                kind=_listed_kind(o.get("ETag"), o["Size"]),
             )
             for o in response.get("Contents", [])
         ]

@@ -18,6 +18,7 @@ from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.local_files import readable_size, write_atomically
 from allas_tui.storage.models import (
+    EMPTY_MD5,
     AccountUsage,
     BucketInfo,
     DeleteReport,
@@ -53,6 +54,8 @@ def _listed_kind(entry: dict[str, Any]) -> ObjectKind:
     type; a DLO looks plain until a HEAD shows its manifest header."""
     if "slo_etag" in entry or "swift_bytes=" in str(entry.get("content_type", "")):
         return ObjectKind.SLO
+    if entry.get("hash") == EMPTY_MD5 and int(entry.get("bytes", 0)) > 0:
+        return ObjectKind.SLO  # radosgw lists a manifest with the empty MD5 and its own size
     return ObjectKind.PLAIN
 
 

@@ -88,13 +88,15 @@ def plan_downloads(
     folders: Iterable[str],
     dest: Path,
 ) -> TransferPlan:
-    """Jobs for objects (key, size) and for everything under pseudo-folders,
-    each landing at its key relative to `base_prefix`, below `dest`."""
+    """Jobs for objects (key, size; -1 when unknown) and for everything under
+    pseudo-folders, each landing at its key relative to `base_prefix`, below `dest`."""
     plan = TransferPlan()
 
     def add(key: str, size: int) -> None:
         if key.endswith("/"):
             return  # a folder marker object holds no data
+        if size < 0:
+            size = backend.head_object(bucket, key).size
         try:
             target = local_path_for(dest, key.removeprefix(base_prefix))
         except ValueError as exc:
@@ -107,7 +109,7 @@ def plan_downloads(
     for folder in folders:
         for page in backend.iter_pages(bucket, folder):
             for obj in page.objects:
-                add(obj.key, obj.size)
+                add(obj.key, obj.size if obj.size_known else -1)
     return plan
 
 

@@ -10,7 +10,7 @@ from rich.filesize import decimal
 from rich.text import Text
 
 from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.models import DeleteReport
+from allas_tui.storage.models import DeleteReport, ObjectInfo
 from allas_tui.ui.location import Location
 from allas_tui.ui.safe_text import visible
 from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
@@ -124,19 +124,24 @@ def count_doomed(backend: StorageBackend, selection: Selection) -> list[Doomed]:
             item = Doomed(row.key, whole_bucket=True)
             for page in backend.iter_pages(row.key):
                 item.keys.extend(o.key for o in page.objects)
-                item.bytes += sum(o.size for o in page.objects)
+                item.bytes += sum(_true_size(backend, row.key, o) for o in page.objects)
             found.append(item)
         return found
     item = Doomed(bucket)
     for row in selection.rows:
         if row.kind is RowKind.OBJECT:
             item.keys.append(row.key)
-            item.bytes += row.size or 0
+            size = row.size
+            item.bytes += backend.head_object(bucket, row.key).size if size is None else size
         else:
             for page in backend.iter_pages(bucket, row.key):
                 item.keys.extend(o.key for o in page.objects)
-                item.bytes += sum(o.size for o in page.objects)
+                item.bytes += sum(_true_size(backend, bucket, o) for o in page.objects)
     return [item]
+
+
+def _true_size(backend: StorageBackend, bucket: str, obj: ObjectInfo) -> int:
+    return obj.size if obj.size_known else backend.head_object(bucket, obj.key).size
 
 
 def confirmation(doomed: list[Doomed]) -> tuple[Text, list[Choice]]:

@@ -57,7 +57,10 @@ class Selection:
         bucket = self.location.bucket
         if bucket is None:
             return [(r.key, "", [], [""], dest / r.key) for r in self.rows]
-        keys = [(r.key, r.size or 0) for r in self.rows if r.kind is RowKind.OBJECT]
+        # a size of -1 asks the planner to HEAD the object (its listing did not tell)
+        keys = [
+            (r.key, -1 if r.size is None else r.size) for r in self.rows if r.kind is RowKind.OBJECT
+        ]
         folders = [r.key for r in self.rows if r.kind is RowKind.FOLDER]
         return [(bucket, self.location.prefix, keys, folders, dest)]
 

@@ -52,7 +52,7 @@ def object_row(obj: ObjectInfo, prefix: str) -> Row:
         RowKind.OBJECT,
         obj.key,
         visible(obj.key.removeprefix(prefix)),
-        obj.size,
+        obj.size if obj.size_known else None,
         obj.last_modified,
         obj.kind,
     )
