@@ -18,6 +18,8 @@ from allas_tui.ui.safe_text import safe_text
 REFRESH_HZ = 8
 """How often the panel reads the queue's counters (the house range is 5-10 Hz)."""
 BAR_WIDTH = 12
+WIDE = 100
+"""Panel width from which progress bars are drawn; narrower, names get the room."""
 
 _STATE_STYLES = {
     JobState.QUEUED: "dim",
@@ -79,7 +81,8 @@ class TransferPanel(VerticalScroll, can_focus=True):
             return
         snapshot = self.queue.snapshot()
         if snapshot.jobs:
-            self._body.update(self.render_snapshot(snapshot))
+            wide = self.size.width >= WIDE
+            self._body.update(self.render_snapshot(snapshot, with_bars=wide))
         self.border_subtitle = self._subtitle(snapshot)
 
     @staticmethod
@@ -91,21 +94,23 @@ class TransferPanel(VerticalScroll, can_focus=True):
         return "all finished" if not snapshot.failed else f"{snapshot.failed} failed"
 
     @staticmethod
-    def render_snapshot(snapshot: QueueSnapshot) -> Table:
-        """The table of jobs with the total line."""
+    def render_snapshot(snapshot: QueueSnapshot, with_bars: bool = True) -> Table:
+        """The table of jobs with the total line; bars only where there is room."""
         table = Table(box=None, padding=(0, 1), expand=True, show_edge=False)
         table.add_column("", width=1, no_wrap=True)
         table.add_column("Name", ratio=3, min_width=16, no_wrap=True, overflow="ellipsis")
         table.add_column("State", ratio=1, min_width=8, no_wrap=True, overflow="ellipsis")
-        table.add_column("Progress", no_wrap=True)
+        if with_bars:
+            table.add_column("Progress", no_wrap=True)
         table.add_column("Bytes", justify="right", no_wrap=True)
         table.add_column("%", justify="right", no_wrap=True)
         table.add_column("Rate", justify="right", no_wrap=True)
         table.add_column("ETA", justify="right", no_wrap=True)
         for view in snapshot.jobs:
-            table.add_row(*_job_cells(view))
+            cells = _job_cells(view)
+            table.add_row(*(cells if with_bars else cells[:3] + cells[4:]))
         fraction = snapshot.done_bytes / snapshot.total_bytes if snapshot.total_bytes else 1.0
-        table.add_row(
+        total: list[Text | str] = [
             "",
             Text(f"Total: {len(snapshot.jobs)} transfers", style="bold"),
             Text(f"{snapshot.active} active", style="bold"),
@@ -114,8 +119,8 @@ class TransferPanel(VerticalScroll, can_focus=True):
             f"{fraction * 100:.0f}%",
             rate_text(snapshot.rate),
             duration(snapshot.eta) if snapshot.active else "",
-            style="bold",
-        )
+        ]
+        table.add_row(*(total if with_bars else total[:3] + total[4:]), style="bold")
         return table
 
     def action_cancel_all(self) -> None:
