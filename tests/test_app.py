@@ -11,8 +11,10 @@ from ui_driver import cursor_to, shown_keys, table, wait_for, wait_idle
 from allas_tui.storage.discovery import Discovery
 from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.ui.app import AllasApp
+from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
+from allas_tui.ui.screens.upload_dialog import UploadDialog
 from allas_tui.ui.widgets.bucket_tree import BucketTree
 
 DEMO_BUCKETS = ["2001234-puhti-SCRATCH", "climate-era5", "empty-bucket", "genomics-runs"]
@@ -124,3 +126,21 @@ async def test_hostile_keys_render_literally(stack: Stack, combination: str) -> 
                     assert style is None or style.link is None
     finally:
         remove_bucket(backend, bucket)
+
+
+async def test_keys_remapped_in_the_config_work_and_show_in_help() -> None:
+    app = AllasApp(profile=None, keymap={"upload": "ctrl+u", "help": "f1"})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_idle(pilot, app)
+        await cursor_to(pilot, app, "empty-bucket")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        await pilot.press("u")  # no longer bound
+        assert not isinstance(app.screen, UploadDialog)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: isinstance(app.screen, UploadDialog), "upload dialog")
+        await pilot.press("escape", "f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help screen")
+        screen_text = app.export_screenshot().replace("&#160;", " ")
+        assert "ctrl+u" in screen_text and "Upload files or directories here" in screen_text
+        assert "F1" in screen_text or "f1" in screen_text

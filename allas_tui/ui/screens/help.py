@@ -52,8 +52,8 @@ def key_text(keys: str) -> str:
     return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
-def binding_rows(app: App[object], classes: list[type]) -> list[tuple[str, str]]:
-    """(keys, description) for every binding of `classes`, after the user's keymap."""
+def binding_rows(app: App[object], classes: list[type]) -> list[tuple[str, str, str]]:
+    """(keys, description, id) for every binding of `classes`, after the user's keymap."""
     keymap = getattr(app, "_keymap", {})
     rows = []
     for cls in classes:
@@ -62,7 +62,7 @@ def binding_rows(app: App[object], classes: list[type]) -> list[tuple[str, str]]
                 continue
             keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
             what = binding.tooltip or binding.description
-            rows.append((key_text(keys), what))
+            rows.append((key_text(keys), what, binding.id or ""))
     return rows
 
 
@@ -89,14 +89,15 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=False, padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
+        table.add_column(style="dim", no_wrap=True)
         for title, classes in sections:
-            table.add_row(Text(title, style="bold underline"), "")
-            for keys, what in binding_rows(self.app, classes):
-                table.add_row(keys, what)
+            table.add_row(Text(title, style="bold underline"), "", "id for [keys]")
+            for keys, what, binding_id in binding_rows(self.app, classes):
+                table.add_row(keys, what, binding_id)
             if title == "Anywhere":
                 for keys, what in FIXED_KEYS:
-                    table.add_row(keys, what)
-            table.add_row("", "")
+                    table.add_row(keys, what, "")
+            table.add_row("", "", "")
         table.add_row(Text("Kind column", style="bold underline"), "")
         for marker, meaning in KIND_LEGEND:
             table.add_row(marker, meaning)
