@@ -3,14 +3,17 @@ try to be markup or terminal escapes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import Stack, remove_bucket, unique_name
 from test_browser_story import profile_for
-from ui_driver import cursor_to, shown_keys, table, wait_for, wait_idle
+from ui_driver import cursor_to, shown_keys, table, type_text, wait_for, wait_idle
 
 from allas_tui.storage.discovery import Discovery
 from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.ui.app import AllasApp
+from allas_tui.ui.screens.details import DetailsScreen
 from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
@@ -144,3 +147,57 @@ async def test_keys_remapped_in_the_config_work_and_show_in_help() -> None:
         screen_text = app.export_screenshot().replace("&#160;", " ")
         assert "ctrl+u" in screen_text and "Upload files or directories here" in screen_text
         assert "F1" in screen_text or "f1" in screen_text
+
+
+@pytest.mark.parametrize("combination", ["rgw-swift", "rgw-s3"])
+async def test_opening_another_projects_bucket_says_access_denied(
+    stack: Stack, combination: str
+) -> None:
+    theirs = stack.backend(combination, user="otheruser")
+    bucket = unique_name("not-shared")
+    theirs.create_bucket(bucket)
+    try:
+        app = AllasApp(profile_for(stack, combination))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_idle(pilot, app)
+            await pilot.press("o")
+            await type_text(pilot, bucket)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "denied" in table(app).placeholder, "access denied")
+            assert table(app).placeholder == f"Access denied to bucket '{bucket}'."
+            status = str(app.query_one("#status").render())
+            assert status == f"Access denied to bucket '{bucket}'."
+    finally:
+        remove_bucket(theirs, bucket)
+
+
+@pytest.mark.parametrize("combination", ["rgw-swift", "rgw-s3"])
+async def test_details_show_every_header_of_an_object_and_a_bucket(
+    stack: Stack, combination: str, tmp_path: Path
+) -> None:
+    backend = stack.backend(combination)
+    bucket = unique_name("details")
+    backend.create_bucket(bucket)
+    source = tmp_path / "table.csv"
+    source.write_bytes(b"a,b\n" * 100)
+    backend.upload_file(source, bucket, "table.csv")
+    try:
+        app = AllasApp(profile_for(stack, combination))
+        async with app.run_test(size=(110, 40)) as pilot:
+            await wait_idle(pilot, app)
+            await cursor_to(pilot, app, bucket)
+            await pilot.press("i")
+            await wait_for(pilot, lambda: isinstance(app.screen, DetailsScreen), "details")
+            await pilot.pause(0.2)
+            text = app.export_screenshot().replace("&#160;", " ")
+            assert "Headers" in text and "content-length" not in text.split("Headers")[0]
+            await pilot.press("escape", "enter")
+            await wait_idle(pilot, app)
+            await cursor_to(pilot, app, "table.csv")
+            await pilot.press("i")
+            await wait_for(pilot, lambda: isinstance(app.screen, DetailsScreen), "details")
+            await pilot.pause(0.2)
+            text = app.export_screenshot().replace("&#160;", " ")
+            assert "400 bytes" in text and "content-length" in text and "etag" in text
+    finally:
+        remove_bucket(backend, bucket)

@@ -59,6 +59,10 @@ class StorageBackend(abc.ABC):
         """Delete an empty bucket; BucketNotEmpty if it holds objects."""
 
     @abc.abstractmethod
+    def bucket_headers(self, name: str) -> dict[str, str]:
+        """Every header a HEAD of the bucket returns (counts, ACLs, metadata), names lower-case."""
+
+    @abc.abstractmethod
     def account_usage(self) -> AccountUsage:
         """Bytes, objects and buckets of the project, where the protocol tells."""
 

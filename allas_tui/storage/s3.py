@@ -162,6 +162,12 @@ class S3Backend(StorageBackend):
         with self._errors("delete", name):
             self.client.delete_bucket(Bucket=name)
 
+    def bucket_headers(self, name: str) -> dict[str, str]:
+        with self._errors("read", name):
+            response = self.client.head_bucket(Bucket=name)
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        return {str(k).lower(): str(v) for k, v in headers.items()}
+
     def account_usage(self) -> AccountUsage:
         # S3 has no account totals; summing every listing is too costly to do unasked
         return AccountUsage(None, None, len(self.list_buckets()))

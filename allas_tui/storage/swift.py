@@ -139,6 +139,11 @@ class SwiftBackend(StorageBackend):
         with self._errors("delete", name, conflict=errors.BucketNotEmpty):
             self.connections.get().delete_container(name)
 
+    def bucket_headers(self, name: str) -> dict[str, str]:
+        with self._errors("read", name):
+            headers = self.connections.get().head_container(name)
+        return {str(k).lower(): str(v) for k, v in headers.items()}
+
     def account_usage(self) -> AccountUsage:
         with self._errors("read the usage of"):
             headers = self.connections.get().head_account()

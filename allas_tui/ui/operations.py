@@ -265,13 +265,21 @@ class Operations:
             sections["Headers"] = dict(head.headers)
             await app.push_screen_wait(DetailsScreen(f"{bucket}/{head.key}", sections))
             return
+        if row.kind is RowKind.FOLDER:
+            folder = {"Bucket": bucket or "", "Prefix": row.key}
+            note = {"": "A pseudo-folder is a shared prefix of keys; it has no headers."}
+            await app.push_screen_wait(DetailsScreen(row.key, {"Folder": folder, "Note": note}))
+            return
+        backend = app.backend
+        headers = await app.in_thread(lambda: backend.bucket_headers(row.key), "head bucket")
         info = next((b for b in app.buckets if b.name == row.key), None)
-        items = {"Name": row.key, "Kind": row.kind.name.lower()}
+        items = {"Name": row.key}
         if info is not None:
             items["Objects"] = "-" if info.object_count is None else f"{info.object_count:,}"
             items["Size"] = "-" if info.bytes_used is None else decimal(info.bytes_used)
             items["Created"] = str(info.created or "-")
-        await app.push_screen_wait(DetailsScreen(row.key, {"Details": items}))
+        sections = {"Bucket": items, "Headers": headers}
+        await app.push_screen_wait(DetailsScreen(row.key, sections))
 
     async def quit(self) -> None:
         """Quit; if transfers run, say what quitting does to them first."""

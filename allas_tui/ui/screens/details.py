@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from allas_tui.ui.safe_text import safe_text
+from allas_tui.ui.safe_text import safe_text, visible
 
 
 class DetailsScreen(ModalScreen[None]):
@@ -35,7 +35,7 @@ class DetailsScreen(ModalScreen[None]):
         for section, items in self.sections.items():
             table.add_row(Text(section, style="bold underline"), "")
             for name, value in items.items():
-                table.add_row(safe_text(name), safe_text(value))
+                table.add_row(safe_text(name), Text(visible(value)))
             table.add_row("", "")
         with VerticalScroll(id="dialog", classes="tall"):
             yield Static(safe_text(self.title_text, style="bold"), id="dialog-title")
