@@ -237,7 +237,9 @@ class ObjectTable(ScrollView, can_focus=True):
     def _strip(self, text: Text, width: int) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = list(text.render(self.app.console))
-        base = self.rich_style
+        # Text.render leaves out the Text's own style; a console would add it on top
+        own = text.style if isinstance(text.style, Style) else Style.parse(text.style)
+        base = self.rich_style + own
         return Strip([Segment(s.text, base + s.style if s.style else base) for s in segments])
 
     def _name_width(self, width: int) -> int:
