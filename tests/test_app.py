@@ -12,11 +12,14 @@ from ui_driver import cursor_to, shown_keys, table, type_text, wait_for, wait_id
 
 from allas_tui.storage.discovery import Discovery
 from allas_tui.storage.profiles import ConnectionProfile
+from allas_tui.transfers.jobs import Direction, TransferJob
 from allas_tui.ui.app import AllasApp
+from allas_tui.ui.screens.confirm import ConfirmScreen
 from allas_tui.ui.screens.details import DetailsScreen
 from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
+from allas_tui.ui.screens.prompt import PromptScreen
 from allas_tui.ui.screens.upload_dialog import UploadDialog
 from allas_tui.ui.widgets.bucket_tree import BucketTree
 
@@ -201,3 +204,44 @@ async def test_details_show_every_header_of_an_object_and_a_bucket(
             assert "400 bytes" in text and "content-length" in text and "etag" in text
     finally:
         remove_bucket(backend, bucket)
+
+
+async def test_quit_asks_first_while_transfers_are_queued(tmp_path: Path) -> None:
+    app = AllasApp(profile=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_idle(pilot, app)
+        assert app.queue is not None
+        source = tmp_path / "waiting.bin"
+        source.write_bytes(b"x" * 10)
+        job = TransferJob(Direction.UPLOAD, "empty-bucket", "waiting.bin", source, 10)
+        app.queue.add([job], start=False)  # queued, never started: it stays active
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        body = str(app.screen.query_one("#dialog-body").render())
+        assert "1 transfers are still running or queued. Quitting cancels them" in body
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert app.is_running and not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await pilot.pause(0.2)
+    assert app.return_code == 0
+    assert job.cancel_event.is_set()
+
+
+async def test_the_command_palette_offers_actions_by_name() -> None:
+    app = AllasApp(profile=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_idle(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "bucket: create" in titles and "object: download" in titles
+        assert "object: upload" not in titles  # only offered inside a bucket
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"bucket", "space", *"create")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen), "new bucket dialog")
+        title = str(app.screen.query_one("#dialog-title").render())
+        assert title == "New bucket"
