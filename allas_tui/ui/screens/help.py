@@ -39,6 +39,17 @@ FIXED_KEYS = [
     ("Esc", "clear the filter; close a dialog"),
 ]
 
+DIALOG_KEYS = [
+    ("→", "upload / download path: accept the suggested completion"),
+    ("Tab", "upload: move between the path and the file browser"),
+    ("space", "upload file browser: mark a file or directory"),
+    ("ctrl+s / Enter", "upload: send the marked entries, or else the typed path"),
+    ("y / Enter", "confirm a delete or quit"),
+    ("a", "delete all objects of a non-empty bucket, then the bucket"),
+    ("o / s", "replace existing files or objects / skip them"),
+    ("n / Esc", "cancel"),
+]
+
 KIND_LEGEND = [
     ("dir", "pseudo-folder: a common prefix of keys ending in /"),
     ("slo", "Swift static large object: a manifest over segments in <bucket>_segments"),
@@ -98,6 +109,10 @@ class HelpScreen(ModalScreen[None]):
                 for keys, what in FIXED_KEYS:
                     table.add_row(keys, what, "")
             table.add_row("", "", "")
+        table.add_row(Text("Dialogs", style="bold underline"), "", "")
+        for keys, what in DIALOG_KEYS:
+            table.add_row(keys, what, "")
+        table.add_row("", "", "")
         table.add_row(Text("Kind column", style="bold underline"), "")
         for marker, meaning in KIND_LEGEND:
             table.add_row(marker, meaning)
