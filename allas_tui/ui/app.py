@@ -234,22 +234,10 @@ class AllasApp(App[int]):
             self.queue = TransferQueue(message.backend, clock=self.clock or _monotonic())
         self.query_one(TransferPanel).queue = self.queue
         self.query_one(BucketTree).backend = message.backend
-        self.show_header(message.profile, message.backend)
+        self.query_one(StatusHeader).show_connection(message.profile, message.backend)
         self.set_status(f"Connected with {message.profile.name} ({message.profile.source})")
         self.open_location(Location(), listed=message.buckets)
         self.query_one(ObjectTable).focus()
-
-    def show_header(self, profile: ConnectionProfile, backend: StorageBackend) -> None:
-        """Project, protocol, endpoint and token time in the header."""
-        from allas_tui.demo_store import DEMO_PROFILE_NAME
-
-        endpoint = backend.endpoint
-        if profile.name == DEMO_PROFILE_NAME:
-            endpoint = "built-in demo store"
-        elif "://" in endpoint:
-            endpoint = endpoint.split("://", 1)[1].split("/", 1)[0]  # the host says enough
-        parts = [backend.project or profile.name, profile.protocol.value, endpoint]
-        self.query_one(StatusHeader).show(parts, lambda: backend.token_expires)
 
     # -- listing ----------------------------------------------------------------
     def open_location(

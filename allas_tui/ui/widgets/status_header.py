@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from allas_tui import __version__
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.ui.safe_text import visible
 
 
@@ -42,6 +44,18 @@ class StatusHeader(Static):
     def on_mount(self) -> None:
         self.set_interval(30, self.redraw)
         self.redraw()
+
+    def show_connection(self, profile: ConnectionProfile, backend: StorageBackend) -> None:
+        """Project, protocol, token time and endpoint host of a connection."""
+        from allas_tui.demo_store import DEMO_PROFILE_NAME
+
+        endpoint = backend.endpoint
+        if profile.name == DEMO_PROFILE_NAME:
+            endpoint = "built-in demo store"
+        elif "://" in endpoint:
+            endpoint = endpoint.split("://", 1)[1].split("/", 1)[0]  # the host says enough
+        parts = [backend.project or profile.name, profile.protocol.value, endpoint]
+        self.show(parts, lambda: backend.token_expires)
 
     def show(self, parts: list[str], expires: Callable[[], datetime | None]) -> None:
         """Show `parts` (project, protocol, endpoint last) and count down to `expires`."""
