@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import Stack, remove_bucket, unique_name
 from test_browser_story import profile_for
-from ui_driver import cursor_to, listing_done, shown_keys, table, wait_for, wait_idle
+from ui_driver import cursor_to, listing_done, open_row, shown_keys, table, wait_for, wait_idle
 
 from allas_tui.storage.profiles import open_backend
 from allas_tui.ui.app import AllasApp
@@ -82,9 +82,7 @@ async def test_first_rows_show_before_the_listing_completes(
     app.backend = backend
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_idle(pilot, app)
-        await cursor_to(pilot, app, big_bucket)
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await open_row(pilot, app, big_bucket)
         gate = GatedListing(backend)
         await cursor_to(pilot, app, FOLDER)
         started = time.perf_counter()
@@ -114,12 +112,8 @@ async def test_the_filter_narrows_a_20000_object_listing(
     app = AllasApp(profile_for(stack, combination))
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_idle(pilot, app)
-        await cursor_to(pilot, app, big_bucket)
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
-        await cursor_to(pilot, app, FOLDER)
-        await pilot.press("enter")
-        await wait_idle(pilot, app)
+        await open_row(pilot, app, big_bucket)
+        await open_row(pilot, app, FOLDER)
         assert table(app).store.loaded == COUNT
         await pilot.press("slash", "1", "2", "3", "4")
         # obj-001234, obj-012340..012349 and obj-X1234X...: every name holding "1234"

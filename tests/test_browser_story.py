@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import COMBINATIONS, SMALL_CHUNKS, Stack, remove_bucket, unique_name
-from ui_driver import cursor_to, shown_keys, table, type_text, wait_for, wait_idle
+from ui_driver import cursor_to, open_row, shown_keys, table, type_text, wait_for, wait_idle
 
 from allas_tui.storage.models import Protocol
 from allas_tui.storage.profiles import ConnectionProfile
@@ -68,9 +68,7 @@ async def test_a_whole_session_with_the_keyboard(
             assert created in [b.name for b in other.list_buckets()]
 
             # open it: an empty bucket says so
-            await cursor_to(pilot, app, created)
-            await pilot.press("enter")
-            await wait_idle(pilot, app)
+            await open_row(pilot, app, created)
             assert table(app).placeholder.startswith("Bucket is empty")
 
             # u: a file, typed into the path input
@@ -88,9 +86,7 @@ async def test_a_whole_session_with_the_keyboard(
             assert set(shown_keys(app)) == {"notes.txt", "results/"}
 
             # into the folder: mark two objects with space, d downloads them
-            await cursor_to(pilot, app, "results/")
-            await pilot.press("enter")
-            await wait_idle(pilot, app)
+            await open_row(pilot, app, "results/")
             assert shown_keys(app) == ["results/deep/", "results/run1.csv"]
             await pilot.press("l")  # l opens, like Enter
             await wait_idle(pilot, app)

@@ -63,6 +63,13 @@ async def cursor_to(pilot: Pilot[int], app: AllasApp, key: str) -> None:
     assert current is not None and current.key == key
 
 
+async def open_row(pilot: Pilot[int], app: AllasApp, key: str) -> None:
+    """Move onto `key`, press Enter, and wait for its listing to finish."""
+    await cursor_to(pilot, app, key)
+    await pilot.press("enter")
+    await wait_idle(pilot, app)
+
+
 async def type_text(pilot: Pilot[int], text: str) -> None:
     """Type `text` into the focused input, replacing what was there (ctrl+u)."""
     await pilot.press("end", "ctrl+u", *_keys_for(text))

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
-"""The MD5 of no bytes; radosgw lists a Swift SLO manifest with it."""
+"""The MD5 of no bytes."""
+
+
+def listed_as_manifest(etag: str | None, size: int) -> bool:
+    """True for how radosgw lists a Swift SLO manifest, over Swift and over S3:
+    the MD5 of no bytes with the manifest's own, non-zero, size."""
+    return etag is not None and etag.strip('"') == EMPTY_MD5 and size > 0
 
 
 class Protocol(enum.StrEnum):
@@ -59,7 +65,7 @@ class ObjectInfo:
     def size_known(self) -> bool:
         """False when the listed size is a manifest's own (radosgw lists SLOs so);
         a HEAD tells the real one."""
-        return not (self.kind is ObjectKind.SLO and self.etag == EMPTY_MD5)
+        return not listed_as_manifest(self.etag, self.size)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,6 @@ from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import StorageError, TransferCancelled
 from allas_tui.storage.local_files import local_errors, readable_size, write_atomically
 from allas_tui.storage.models import (
-    EMPTY_MD5,
     AccountUsage,
     BucketInfo,
     DeleteReport,
@@ -30,6 +29,7 @@ from allas_tui.storage.models import (
     ObjectInfo,
     ObjectKind,
     Protocol,
+    listed_as_manifest,
 )
 from allas_tui.storage.progress import ProgressCallback, ProgressMeter
 from allas_tui.storage.s3_errors import s3_errors
@@ -98,7 +98,7 @@ def make_s3_client(login: S3Login, settings: TransferSettings) -> S3Client:
 def _listed_kind(etag: str | None, size: int) -> ObjectKind:
     """Multipart when the ETag ends in -N. A Swift SLO seen over S3 on radosgw
     lists with the empty MD5 and the manifest's size."""
-    if etag is not None and etag.strip('"') == EMPTY_MD5 and size > 0:
+    if listed_as_manifest(etag, size):
         return ObjectKind.SLO
     multipart = etag is not None and _MULTIPART_ETAG.search(etag.strip('"')) is not None
     return ObjectKind.MULTIPART if multipart else ObjectKind.PLAIN
@@ -230,14 +230,17 @@ class S3Backend(StorageBackend):
         failed: dict[str, str] = {}
         # XML 1.0 cannot carry most control characters, and parsers turn \r into
         # \n, so such keys go one by one, in the URL path, where they are safe.
-        single = [k for k in keys if _NOT_XML_SAFE.search(k)]
-        for key in single:
+        batchable = []
+        for key in keys:
+            if not _NOT_XML_SAFE.search(key):
+                batchable.append(key)
+                continue
             try:
                 self.delete_object(bucket, key)
                 deleted += 1
             except StorageError as exc:
                 failed[key] = str(exc)
-        keys = [k for k in keys if not _NOT_XML_SAFE.search(k)]
+        keys = batchable
         for start in range(0, len(keys), DELETE_BATCH):
             batch = keys[start : start + DELETE_BATCH]
             with self._errors("delete objects in", bucket):

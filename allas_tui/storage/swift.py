@@ -18,7 +18,6 @@ from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.local_files import readable_size, write_atomically
 from allas_tui.storage.models import (
-    EMPTY_MD5,
     AccountUsage,
     BucketInfo,
     DeleteReport,
@@ -27,6 +26,7 @@ from allas_tui.storage.models import (
     ObjectInfo,
     ObjectKind,
     Protocol,
+    listed_as_manifest,
 )
 from allas_tui.storage.progress import (
     READ_BLOCK,
@@ -54,8 +54,8 @@ def _listed_kind(entry: dict[str, Any]) -> ObjectKind:
     type; a DLO looks plain until a HEAD shows its manifest header."""
     if "slo_etag" in entry or "swift_bytes=" in str(entry.get("content_type", "")):
         return ObjectKind.SLO
-    if entry.get("hash") == EMPTY_MD5 and int(entry.get("bytes", 0)) > 0:
-        return ObjectKind.SLO  # radosgw lists a manifest with the empty MD5 and its own size
+    if listed_as_manifest(entry.get("hash"), int(entry.get("bytes", 0))):
+        return ObjectKind.SLO
     return ObjectKind.PLAIN
 
 

@@ -34,7 +34,7 @@ class JobState(enum.StrEnum):
 class TransferJob:
     """A file going up or an object coming down.
 
-    The worker thread writes `state`, `done_bytes` and the times; the UI only
+    The worker thread writes `state` and `done_bytes`; the UI only
     reads them on its timer, so no lock is needed for these plain fields.
     """
 
@@ -51,17 +51,10 @@ class TransferJob:
     """Bytes moved so far, as the storage layer's progress meter reports them."""
     error: BaseException | None = None
     """Why the job failed, for the UI's error handler."""
-    started_at: float | None = None
-    finished_at: float | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
     """Set to ask the storage layer to stop and clean up."""
     job_id: int = 0
     """Queue-wide number, in the order jobs were added."""
-
-    @property
-    def name(self) -> str:
-        """What the transfer panel calls the job: the object key."""
-        return self.key
 
     @property
     def fraction(self) -> float:

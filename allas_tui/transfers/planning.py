@@ -25,11 +25,6 @@ class TransferPlan:
     skipped: dict[str, str] = field(default_factory=dict)
     """Name → reason, for objects or files that cannot be transferred."""
 
-    @property
-    def total_bytes(self) -> int:
-        """Bytes all jobs will move."""
-        return sum(j.size for j in self.jobs)
-
 
 def plan_uploads(paths: Iterable[Path], bucket: str, prefix: str) -> TransferPlan:
     """A job per file: a file goes to `prefix + name`, a directory's files to

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.errors import TransferCancelled
+from allas_tui.storage.local_files import local_errors
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.rates import RateWindow, eta_seconds
 
@@ -74,21 +75,14 @@ class TransferQueue:
         with self._lock:
             return list(self._jobs)
 
-    def add(self, jobs: Iterable[TransferJob], start: bool = True) -> list[TransferJob]:
+    def add(self, jobs: Iterable[TransferJob], start: bool = True) -> None:
         """Queue `jobs`; they start as soon as a thread is free (unless not `start`)."""
-        added = []
         for job in jobs:
             job.job_id = next(self._ids)
             with self._lock:
                 self._jobs.append(job)
             if start:
                 self._pool.submit(self._run, job)
-            added.append(job)
-        return added
-
-    def cancel(self, job: TransferJob) -> None:
-        """Ask one job to stop; a queued job never starts."""
-        job.cancel_event.set()
 
     def cancel_all(self) -> None:
         """Ask every unfinished job to stop."""
@@ -121,8 +115,10 @@ class TransferQueue:
                 window = self._rates.setdefault(job.job_id, RateWindow())
                 rate = window.sample(now, job.done_bytes)
                 eta = eta_seconds(job.size - job.done_bytes, rate)
+            else:
+                self._rates.pop(job.job_id, None)
             total += job.size
-            done += job.size if job.state is JobState.DONE else job.done_bytes
+            done += job.done_bytes
             active += not job.state.finished
             failed += job.state is JobState.FAILED
             views.append(JobView(job, rate, eta))
@@ -146,7 +142,6 @@ class TransferQueue:
             self._finish(job, JobState.CANCELLED)
             return
         job.state = JobState.RUNNING
-        job.started_at = self.clock()
         try:
             if job.direction is Direction.UPLOAD:
                 self.backend.upload_file(
@@ -157,6 +152,8 @@ class TransferQueue:
                     cancel=job.cancel_event,
                 )
             else:
+                with local_errors(job.local_path.parent):
+                    job.local_path.parent.mkdir(parents=True, exist_ok=True)
                 self.backend.download_file(
                     job.bucket,
                     job.key,
@@ -175,6 +172,5 @@ class TransferQueue:
             self._finish(job, JobState.DONE)
 
     def _finish(self, job: TransferJob, state: JobState) -> None:
-        job.finished_at = self.clock()
         job.state = state
         self._finished.append(job)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, TypeVar
 
@@ -231,7 +232,7 @@ class AllasApp(App[int]):
         """Wire the panes to the backend and list the buckets."""
         self.backend = message.backend
         if self.queue is None:
-            self.queue = TransferQueue(message.backend, clock=self.clock or _monotonic())
+            self.queue = TransferQueue(message.backend, clock=self.clock or time.monotonic)
         self.query_one(TransferPanel).queue = self.queue
         self.query_one(BucketTree).backend = message.backend
         self.query_one(StatusHeader).show_connection(message.profile, message.backend)
@@ -384,9 +385,3 @@ class AllasApp(App[int]):
 
         if isinstance(self._demo_store, DemoStore):
             self._demo_store.stop()
-
-
-def _monotonic() -> Callable[[], float]:
-    import time
-
-    return time.monotonic

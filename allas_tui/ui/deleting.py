@@ -10,11 +10,12 @@ from rich.filesize import decimal
 from rich.text import Text
 
 from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.models import DeleteReport, ObjectInfo
+from allas_tui.storage.errors import StorageError
+from allas_tui.storage.models import DeleteReport
 from allas_tui.ui.location import Location
 from allas_tui.ui.safe_text import visible
 from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
-from allas_tui.ui.selection import NAMES_SHOWN, Selection
+from allas_tui.ui.selection import Selection, name_list
 from allas_tui.ui.widgets.object_rows import RowKind
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class DeleteFlow:
         if p.failed:
             first = next(iter(p.failed.items()))
             self.app.report_error(
-                RuntimeError(
+                StorageError(
                     f"{len(p.failed)} of {p.total} objects were not deleted; "
                     f"first: {visible(first[0])}: {first[1]}"
                 )
@@ -122,9 +123,7 @@ def count_doomed(backend: StorageBackend, selection: Selection) -> list[Doomed]:
         found = []
         for row in selection.rows:
             item = Doomed(row.key, whole_bucket=True)
-            for page in backend.iter_pages(row.key):
-                item.keys.extend(o.key for o in page.objects)
-                item.bytes += sum(_true_size(backend, row.key, o) for o in page.objects)
+            _add_everything_under(backend, item, "")
             found.append(item)
         return found
     item = Doomed(bucket)
@@ -134,14 +133,17 @@ def count_doomed(backend: StorageBackend, selection: Selection) -> list[Doomed]:
             size = row.size
             item.bytes += backend.head_object(bucket, row.key).size if size is None else size
         else:
-            for page in backend.iter_pages(bucket, row.key):
-                item.keys.extend(o.key for o in page.objects)
-                item.bytes += sum(_true_size(backend, bucket, o) for o in page.objects)
+            _add_everything_under(backend, item, row.key)
     return [item]
 
 
-def _true_size(backend: StorageBackend, bucket: str, obj: ObjectInfo) -> int:
-    return obj.size if obj.size_known else backend.head_object(bucket, obj.key).size
+def _add_everything_under(backend: StorageBackend, item: Doomed, prefix: str) -> None:
+    for page in backend.iter_pages(item.bucket, prefix):
+        for obj in page.objects:
+            item.keys.append(obj.key)
+            # a radosgw SLO lists with its manifest's size; the HEAD tells the real one
+            known = obj.size_known
+            item.bytes += obj.size if known else backend.head_object(item.bucket, obj.key).size
 
 
 def confirmation(doomed: list[Doomed]) -> tuple[Text, list[Choice]]:
@@ -165,12 +167,9 @@ def confirmation(doomed: list[Doomed]) -> tuple[Text, list[Choice]]:
     item = doomed[0]
     if not item.keys:
         return Text("There is nothing to delete: the folders are empty."), []
-    names = "\n".join(f"  {visible(k)}" for k in item.keys[:NAMES_SHOWN])
-    if len(item.keys) > NAMES_SHOWN:
-        names += f"\n  ... and {len(item.keys) - NAMES_SHOWN:,} more"
     text = (
         f"Delete {len(item.keys):,} objects ({decimal(item.bytes)}) "
-        f"from bucket {visible(item.bucket)}:\n{names}\n\n"
+        f"from bucket {visible(item.bucket)}:\n{name_list(item.keys)}\n\n"
         "Segments of large objects go with them. This cannot be undone."
     )
     return Text(text), [CONFIRM]

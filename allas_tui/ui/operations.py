@@ -17,8 +17,9 @@ from rich.text import Text
 
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import InvalidBucketName
-from allas_tui.transfers.jobs import Direction, JobState
+from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.planning import (
+    TransferPlan,
     existing_local,
     existing_remote,
     plan_downloads,
@@ -33,6 +34,7 @@ from allas_tui.ui.screens.prompt import PromptScreen
 from allas_tui.ui.screens.upload_dialog import PathSuggester, UploadDialog
 from allas_tui.ui.selection import Selection, current_selection, name_list
 from allas_tui.ui.widgets.object_rows import RowKind
+from allas_tui.ui.widgets.object_table import ObjectTable
 from allas_tui.ui.widgets.transfer_panel import TransferPanel
 
 if TYPE_CHECKING:
@@ -124,23 +126,19 @@ class Operations:
         paths = await app.push_screen_wait(UploadDialog(location.label, Path.cwd()))
         if not paths:
             return
-        plan = await app.in_thread(lambda: plan_uploads(paths, bucket, prefix), "plan upload")
         backend = app.backend
-        present = await app.in_thread(lambda: existing_remote(backend, plan.jobs), "check keys")
-        if present:
-            body = Text(
-                f"{len(present)} of {len(plan.jobs)} objects already exist in "
-                f"{visible(location.label)} and would be replaced:\n{name_list(present)}"
-            )
-            answer = await app.push_screen_wait(
-                ConfirmScreen("Replace objects?", body, [OVERWRITE, SKIP])
-            )
-            if answer == "cancel":
-                return
-            if answer == "skip":
-                skip = {id(j) for j in present}
-                plan.jobs = [j for j in plan.jobs if id(j) not in skip]
-        self._queue(plan.jobs, plan.skipped, "upload")
+
+        def plan() -> tuple[TransferPlan, list[TransferJob]]:
+            planned = plan_uploads(paths, bucket, prefix)
+            return planned, existing_remote(backend, planned.jobs)
+
+        planned, present = await app.in_thread(plan, "plan upload")
+        what = f"objects already exist in {visible(location.label)}"
+        jobs = await self._resolve_conflicts(
+            "Replace objects?", what, planned.jobs, present, [j.key for j in present]
+        )
+        if jobs is not None:
+            self._queue(jobs, planned.skipped, "upload")
 
     async def download(self) -> None:
         """Ask where to, then queue the marked rows (or the cursor row)."""
@@ -167,32 +165,47 @@ class Operations:
         dest = Path(dest_text).expanduser()
         backend = app.backend
         sources = selection.download_sources(dest)
-        plans = await app.in_thread(
-            lambda: [plan_downloads(backend, *source) for source in sources], "plan download"
-        )
-        jobs = [j for p in plans for j in p.jobs]
-        skipped = {k: v for p in plans for k, v in p.skipped.items()}
-        present = existing_local(jobs)
-        if present:
-            body = Text(
-                f"{len(present)} of {len(jobs)} files already exist and would be replaced:\n"
-                + "\n".join(f"  {visible(str(j.local_path))}" for j in present[:8])
-                + (f"\n  ... and {len(present) - 8} more" if len(present) > 8 else "")
-            )
-            answer = await app.push_screen_wait(
-                ConfirmScreen("Replace local files?", body, [OVERWRITE, SKIP])
-            )
-            if answer == "cancel":
-                return
-            for job in present:
-                job.overwrite = answer == "overwrite"
-            if answer == "skip":
-                jobs = [j for j in jobs if not j.overwrite and j not in present]
-        for job in jobs:
-            job.local_path.parent.mkdir(parents=True, exist_ok=True)
-        self._queue(jobs, skipped, "download")
 
-    def _queue(self, jobs: list, skipped: dict[str, str], verb: str) -> None:  # type: ignore[type-arg]
+        def plan() -> tuple[list[TransferPlan], list[TransferJob]]:
+            plans = [plan_downloads(backend, *source) for source in sources]
+            return plans, existing_local(j for p in plans for j in p.jobs)
+
+        plans, present = await app.in_thread(plan, "plan download")
+        skipped = {k: v for p in plans for k, v in p.skipped.items()}
+        names = [str(j.local_path) for j in present]
+        all_jobs = [j for p in plans for j in p.jobs]
+        jobs = await self._resolve_conflicts(
+            "Replace local files?", "files already exist", all_jobs, present, names
+        )
+        if jobs is not None:
+            self._queue(jobs, skipped, "download")
+
+    async def _resolve_conflicts(
+        self,
+        title: str,
+        what: str,
+        jobs: list[TransferJob],
+        present: list[TransferJob],
+        names: list[str],
+    ) -> list[TransferJob] | None:
+        """Ask whether to replace what exists: the jobs to run (those in
+        `present` marked to overwrite, or left out), or None when cancelled."""
+        if not present:
+            return jobs
+        body = Text(
+            f"{len(present)} of {len(jobs)} {what} and would be replaced:\n{name_list(names)}"
+        )
+        answer = await self.app.push_screen_wait(ConfirmScreen(title, body, [OVERWRITE, SKIP]))
+        if answer == "cancel":
+            return None
+        if answer == "skip":
+            skip = {id(j) for j in present}
+            return [j for j in jobs if id(j) not in skip]
+        for job in present:
+            job.overwrite = True
+        return jobs
+
+    def _queue(self, jobs: list[TransferJob], skipped: dict[str, str], verb: str) -> None:
         app = self.app
         if skipped:
             lines = "\n".join(f"{visible(k)}: {v}" for k, v in list(skipped.items())[:5])
@@ -307,7 +320,5 @@ def _directory_problem(value: str) -> str | None:
 
 
 def _cursor_key(app: AllasApp) -> str | None:
-    from allas_tui.ui.widgets.object_table import ObjectTable
-
     row = app.query_one(ObjectTable).current_row
     return row.key if row else None

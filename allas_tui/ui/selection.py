@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from rich.filesize import decimal
 
-from allas_tui.transfers.jobs import TransferJob
 from allas_tui.ui.location import Location
 from allas_tui.ui.safe_text import visible
 from allas_tui.ui.widgets.bucket_tree import BucketTree
@@ -73,11 +72,11 @@ def _names(rows: Sequence[Row]) -> str:
     return ", ".join(r.name for r in rows)
 
 
-def name_list(jobs: Sequence[TransferJob]) -> str:
-    """Up to NAMES_SHOWN keys, one per line, then how many more."""
-    lines = [f"  {visible(j.key)}" for j in jobs[:NAMES_SHOWN]]
-    if len(jobs) > NAMES_SHOWN:
-        lines.append(f"  ... and {len(jobs) - NAMES_SHOWN:,} more")
+def name_list(names: Sequence[str]) -> str:
+    """Up to NAMES_SHOWN names, one per indented line, then how many more."""
+    lines = [f"  {visible(name)}" for name in names[:NAMES_SHOWN]]
+    if len(names) > NAMES_SHOWN:
+        lines.append(f"  ... and {len(names) - NAMES_SHOWN:,} more")
     return "\n".join(lines)
 
 

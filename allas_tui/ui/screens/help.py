@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -11,9 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
-
-if TYPE_CHECKING:
-    from textual.app import App
 
 KEY_NAMES = {
     "up": "↑",
@@ -63,9 +61,8 @@ def key_text(keys: str) -> str:
     return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
-def binding_rows(app: App[object], classes: list[type]) -> list[tuple[str, str, str]]:
+def binding_rows(keymap: Mapping[str, str], classes: list[type]) -> list[tuple[str, str, str]]:
     """(keys, description, id) for every binding of `classes`, after the user's keymap."""
-    keymap = getattr(app, "_keymap", {})
     rows = []
     for cls in classes:
         for binding in getattr(cls, "BINDINGS", []):
@@ -91,6 +88,7 @@ class HelpScreen(ModalScreen[None]):
         from allas_tui.ui.widgets.object_table import ObjectTable
         from allas_tui.ui.widgets.transfer_panel import TransferPanel
 
+        keymap = self.app.user_keymap if isinstance(self.app, AllasApp) else {}
         sections: list[tuple[str, list[type]]] = [
             ("Anywhere", [AllasApp]),
             ("Object table", [ObjectTable, ObjectPane]),
@@ -103,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="dim", no_wrap=True)
         for title, classes in sections:
             table.add_row(Text(title, style="bold underline"), "", "id for [keys]")
-            for keys, what, binding_id in binding_rows(self.app, classes):
+            for keys, what, binding_id in binding_rows(keymap, classes):
                 table.add_row(keys, what, binding_id)
             if title == "Anywhere":
                 for keys, what in FIXED_KEYS:

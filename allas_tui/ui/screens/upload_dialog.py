@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, Static
-from textual.widgets._directory_tree import DirEntry
+from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 
 from allas_tui.ui.safe_text import visible

@@ -83,20 +83,6 @@ class BucketTree(Tree[Location]):
         node = parent.add(safe_text(name), data=location, allow_expand=True)
         node.add_leaf(LOADING)
 
-    def select_location(self, location: Location) -> None:
-        """Move the cursor to `location`'s node, when it is in the tree."""
-        for node in self._walk(self.root):
-            if node.data == location:
-                self.move_cursor(node)
-                return
-
-    def _walk(self, node: TreeNode[Location]) -> list[TreeNode[Location]]:
-        found = [node]
-        if node.is_expanded:
-            for child in node.children:
-                found.extend(self._walk(child))
-        return found
-
     # -- actions --------------------------------------------------------------
     def action_open_node(self) -> None:
         """Open the node in the table and unfold it."""

@@ -80,6 +80,8 @@ class RowStore:
         self._containers: list[Row] = []
         self._objects: list[Row] = []
         self._view: list[Row] | None = None
+        self._view_containers = 0
+        """How many of the view's rows are buckets or folders (they come first)."""
         self.sort = SortOrder.NAME
         """The current order; name order is the server's, so it costs nothing."""
         self.filter = ""
@@ -95,10 +97,23 @@ class RowStore:
         self._view = None
 
     def extend(self, rows: list[Row]) -> None:
-        """Add rows from a new listing page."""
+        """Add rows from a new listing page. In name order the view grows by
+        the page alone, so a long listing costs the UI O(page), not O(rows),
+        per page; other orders rebuild the view when it is next shown."""
+        view = self._view if self.sort is SortOrder.NAME else None
+        needle = self.filter.casefold()
         for row in rows:
-            (self._objects if row.kind is RowKind.OBJECT else self._containers).append(row)
-        self._view = None
+            is_object = row.kind is RowKind.OBJECT
+            (self._objects if is_object else self._containers).append(row)
+            if view is None or needle not in row.name.casefold():
+                continue
+            if is_object:
+                view.append(row)
+            else:
+                view.insert(self._view_containers, row)
+                self._view_containers += 1
+        if view is None:
+            self._view = None
 
     def set_sort(self, order: SortOrder) -> None:
         """Show rows in `order`."""
@@ -132,6 +147,7 @@ class RowStore:
             objects = sorted(objects, key=lambda r: r.size or 0, reverse=True)
         elif self.sort is SortOrder.DATE:
             objects = sorted(objects, key=_timestamp, reverse=True)
+        self._view_containers = len(containers)
         return [*containers, *objects]
 
     def toggle_mark(self, row: Row) -> None:

@@ -86,12 +86,11 @@ class ObjectTable(ScrollView, can_focus=True):
             return self.table
 
     class Highlighted(Message):
-        """The cursor moved to another row."""
+        """The cursor moved, or the marks changed; `current_row` tells where it is."""
 
-        def __init__(self, table: ObjectTable, row: Row | None) -> None:
+        def __init__(self, table: ObjectTable) -> None:
             super().__init__()
             self.table = table
-            self.row = row
 
         @property
         def control(self) -> ObjectTable:
@@ -165,7 +164,7 @@ class ObjectTable(ScrollView, can_focus=True):
         elif new >= top + visible_rows:
             self.scroll_to(y=new - visible_rows + 1, animate=False)
         self.refresh()
-        self.post_message(self.Highlighted(self, self.current_row))
+        self.post_message(self.Highlighted(self))
 
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height - 2)

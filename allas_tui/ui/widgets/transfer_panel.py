@@ -7,6 +7,7 @@ from typing import ClassVar
 from rich.filesize import decimal
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -69,7 +70,7 @@ class TransferPanel(VerticalScroll, can_focus=True):
         """The queue shown; set once connected."""
         self._body = Static(Text("No transfers yet. u uploads, d downloads.", style="dim"))
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._body
 
     def on_mount(self) -> None:
