@@ -9,7 +9,7 @@ from typing import Any
 
 import platformdirs
 
-from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.settings import CONFLICT_POLICIES, TransferSettings
 
 APP_NAME = "allas-tui"
 
@@ -62,6 +62,12 @@ def parse_size(value: int | str) -> int:
     return int(number) * _SIZE_UNITS[unit]
 
 
+def _conflict_policy(value: object) -> str:
+    if value not in CONFLICT_POLICIES:
+        raise ValueError(f"on_conflict must be one of {', '.join(CONFLICT_POLICIES)}")
+    return str(value)
+
+
 def load_config(path: Path | None = None) -> AppConfig:
     """Read the config file; a missing file gives the defaults."""
     path = path or default_config_path()
@@ -77,7 +83,9 @@ def load_config(path: Path | None = None) -> AppConfig:
         settings = TransferSettings(
             chunk_threshold=parse_size(transfers.get("chunk_threshold", defaults.chunk_threshold)),
             chunk_size=parse_size(transfers.get("chunk_size", defaults.chunk_size)),
-            chunk_concurrency=int(transfers.get("chunk_concurrency", defaults.chunk_concurrency)),
+            files_at_once=int(transfers.get("files_at_once", defaults.files_at_once)),
+            chunks_at_once=int(transfers.get("chunks_at_once", defaults.chunks_at_once)),
+            on_conflict=_conflict_policy(transfers.get("on_conflict", defaults.on_conflict)),
             timeout=float(transfers.get("timeout", defaults.timeout)),
             retries=int(transfers.get("retries", defaults.retries)),
         )

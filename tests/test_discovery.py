@@ -157,13 +157,13 @@ def test_nothing_found_says_where_it_looked(home: Path) -> None:
 def test_config_profiles_and_settings(home: Path) -> None:
     config = home / "config.toml"
     config.write_text(
-        'default_profile = "work"\n[transfers]\nchunk_size = "16MiB"\nchunk_concurrency = 8\n'
+        'default_profile = "work"\n[transfers]\nchunk_size = "16MiB"\nchunks_at_once = 8\n'
         '[profiles.work]\nprotocol = "swift"\nauth_url = "https://pouta.csc.fi:5001/v3"\n'
         'username = "jdoe"\nproject = "project_2005678"\n'
     )
     loaded = load_config(config)
     assert loaded.transfers.chunk_size == 16 * 1024 * 1024
-    assert loaded.transfers.chunk_concurrency == 8
+    assert loaded.transfers.chunks_at_once == 8
     found = discover({}, home=home, config_profiles=loaded.profiles)
     profile = choose_profile(found, default_name=loaded.default_profile)
     assert profile.name == "work" and profile.needs_password

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from pathlib import Path
 
 import pytest
 from conftest import Stack, remove_bucket, unique_name
 
 from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.control import TransferControl
 from allas_tui.storage.errors import TransferCancelled
 from allas_tui.storage.models import ObjectKind
 from allas_tui.storage.s3 import S3Backend
@@ -85,14 +85,16 @@ def test_cancelled_upload_leaves_nothing_behind(
     backend: StorageBackend, bucket: str, random_file
 ) -> None:
     source = random_file(SIZE)
-    cancel = threading.Event()
+    control = TransferControl()
 
     def cancel_midway(done: int) -> None:
         if done > 12 * MiB:
-            cancel.set()
+            control.cancel()
 
     with pytest.raises(TransferCancelled):
-        backend.upload_file(source, bucket, "cancelled.bin", progress=cancel_midway, cancel=cancel)
+        backend.upload_file(
+            source, bucket, "cancelled.bin", progress=cancel_midway, control=control
+        )
     assert list(backend.iter_pages(bucket)) == []
     if isinstance(backend, S3Backend):
         uploads = backend.client.list_multipart_uploads(Bucket=bucket)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import abc
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+from allas_tui.storage.chunk_models import DownloadLayout, UploadedPart
+from allas_tui.storage.control import TransferControl
+from allas_tui.storage.downloading import DownloadResult, ObjectDownload
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -16,8 +20,10 @@ from allas_tui.storage.models import (
     ObjectHead,
     Protocol,
 )
-from allas_tui.storage.progress import ProgressCallback
+from allas_tui.storage.progress import FileRangeReader, ProgressCallback
+from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.uploading import FileUpload, UploadResult
 
 
 class StorageBackend(abc.ABC):
@@ -122,8 +128,76 @@ class StorageBackend(abc.ABC):
             failed.update(report.failed)
         return DeleteReport(deleted, failed)
 
-    # -- transfers --------------------------------------------------------
+    # -- chunk primitives, used by storage.uploading and storage.downloading --
+    max_parts: int
+    """Most parts (S3) or segments (Swift) one object may have."""
+    multipart_check_name: str
+    """How a chunked upload is verified, for messages: md5-of-parts or SLO segment ETags."""
+
     @abc.abstractmethod
+    def put_whole(
+        self,
+        bucket: str,
+        key: str,
+        body: FileRangeReader,
+        size: int,
+        md5_hex: str,
+        content_type: str | None,
+    ) -> str:
+        """One PUT carrying the MD5, which Allas checks; the stored ETag."""
+
+    @abc.abstractmethod
+    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
+        """Begin a chunked upload of `path`; an id that names it for the calls below."""
+
+    @abc.abstractmethod
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
+        """Parts already stored for the upload, by number; NotFound if it is gone."""
+
+    @abc.abstractmethod
+    def put_part(
+        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
+    ) -> str:
+        """Store part `number` (1-based); its ETag."""
+
+    @abc.abstractmethod
+    def complete_multipart(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        parts: list[UploadedPart],
+        content_type: str | None,
+    ) -> str:
+        """Join the parts into the object; the object's ETag as Allas reports it."""
+
+    @abc.abstractmethod
+    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
+        """The ETag the object must have if every part arrived intact."""
+
+    @abc.abstractmethod
+    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
+        """Delete every part stored for the upload; best effort, never raises."""
+
+    @abc.abstractmethod
+    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
+        """The ranges to fetch `key` in, and how to check them."""
+
+    @abc.abstractmethod
+    def read_range(
+        self,
+        bucket: str,
+        key: str,
+        offset: int,
+        length: int,
+        etag: str | None,
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+    ) -> None:
+        """GET `length` bytes from `offset` and hand them to `sink` as they
+        arrive. With `etag`, a changed object fails instead of mixing versions."""
+
+    # -- whole transfers ----------------------------------------------------
     def upload_file(
         self,
         path: Path,
@@ -131,12 +205,22 @@ class StorageBackend(abc.ABC):
         key: str,
         *,
         progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> None:
-        """Upload a local file, chunked above the threshold. Nothing is left
-        behind on the server if it fails or is cancelled."""
+        control: TransferControl | None = None,
+    ) -> UploadResult:
+        """Upload a local file, in parallel parts above the threshold, and
+        verify it. Nothing is left behind on the server if it fails or is cancelled."""
+        with _StandaloneRun(self, control) as run:
+            upload = FileUpload(
+                self,
+                path,
+                bucket,
+                key,
+                control=run.control,
+                chunks=run.pool,
+                progress=progress,
+            )
+            return upload.run()
 
-    @abc.abstractmethod
     def download_file(
         self,
         bucket: str,
@@ -145,10 +229,39 @@ class StorageBackend(abc.ABC):
         *,
         overwrite: bool = False,
         progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> None:
+        control: TransferControl | None = None,
+    ) -> DownloadResult:
         """Download an object into a temporary file next to `dest`, renamed to
-        `dest` only when complete. An existing `dest` is kept unless `overwrite`."""
+        `dest` only when complete and verified. An existing `dest` is kept unless `overwrite`."""
+        with _StandaloneRun(self, control) as run:
+            download = ObjectDownload(
+                self,
+                bucket,
+                key,
+                dest,
+                control=run.control,
+                chunks=run.pool,
+                overwrite=overwrite,
+                progress=progress,
+            )
+            return download.run()
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections."""
+
+
+class _StandaloneRun:
+    """A chunk pool, and a control unless the caller brings one, for one
+    transfer outside a queue."""
+
+    def __init__(self, backend: StorageBackend, control: TransferControl | None) -> None:
+        self.pool = ThreadPoolExecutor(
+            backend.settings.chunks_at_once, thread_name_prefix="allas-chunk"
+        )
+        self.control = control or TransferControl(retry=RetryPolicy(backend.settings.retries))
+
+    def __enter__(self) -> _StandaloneRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True)

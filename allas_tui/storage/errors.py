@@ -23,11 +23,17 @@ class StorageError(Exception):
 
     hint: str = ""
     """What the user can do about it; shown under the message."""
+    transient: bool = False
+    """True when the same request may well succeed if sent again shortly."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, transient: bool | None = None
+    ) -> None:
         super().__init__(message)
         if hint is not None:
             self.hint = hint
+        if transient is not None:
+            self.transient = transient
 
     @property
     def message(self) -> str:
@@ -77,6 +83,24 @@ class NetworkError(StorageError):
     """Allas could not be reached, or the connection broke."""
 
     hint = "Check the network and the endpoint, then try again."
+    transient = True
+
+
+class ServerBusy(StorageError):
+    """Allas answered with a 5xx or a slow-down: worth trying again after a pause."""
+
+    hint = "Allas is busy or having trouble; try again in a while."
+    transient = True
+
+
+class VerificationFailed(StorageError):
+    """The bytes that arrived do not match the checksum Allas gave for them."""
+
+    hint = "Nothing was kept under the final name; retry the transfer."
+
+
+class TransferSuspended(StorageError):
+    """The app is quitting: the transfer stops where it is, resumable later."""
 
 
 class TransferCancelled(StorageError):

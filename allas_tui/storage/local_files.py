@@ -66,6 +66,17 @@ _UMASK = _current_umask()
 """Read once at import: os.umask can only be read by setting it."""
 
 
+def new_part_file(dest: Path) -> Path:
+    """A new, empty temporary file next to `dest`, with the user's usual mode
+    (mkstemp makes it 0600). It is renamed to `dest` when the download is whole."""
+    fd, name = tempfile.mkstemp(prefix=f".{dest.name[:100]}.", suffix=PART_SUFFIX, dir=dest.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+    finally:
+        os.close(fd)
+    return Path(name)
+
+
 def write_atomically(dest: Path, write: Callable[[BinaryIO], T], *, overwrite: bool = False) -> T:
     """Call `write` with a temporary file next to `dest`, then move it to `dest`.
 
@@ -88,14 +99,15 @@ def write_atomically(dest: Path, write: Callable[[BinaryIO], T], *, overwrite: b
             f.flush()
             os.fsync(f.fileno())
         with local_errors(dest):
-            _move_into_place(tmp, dest, overwrite)
+            move_into_place(tmp, dest, overwrite)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return result
 
 
-def _move_into_place(tmp: Path, dest: Path, overwrite: bool) -> None:
+def move_into_place(tmp: Path, dest: Path, overwrite: bool) -> None:
+    """Rename `tmp` to `dest`; unless `overwrite`, never replace an existing `dest`."""
     if overwrite:
         tmp.replace(dest)
         return

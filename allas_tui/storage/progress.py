@@ -7,6 +7,7 @@ backwards, never passes the size, and ends exactly at it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -77,7 +78,8 @@ class FileRangeReader:
 
     It counts progress, stops on the cancel signal, and supports seek/tell so
     the HTTP client can rewind and resend after a fault; rewound bytes are not
-    counted twice.
+    counted twice. It also computes the MD5 of the range as it is first read,
+    so a part's ETag can be checked without reading the file again.
     """
 
     def __init__(
@@ -95,6 +97,17 @@ class FileRangeReader:
         self._cancel = cancel
         self._pos = 0
         self._high_water = 0
+        self._md5 = hashlib.md5(usedforsecurity=False)
+
+    @property
+    def md5_hex(self) -> str:
+        """MD5 of the bytes read so far; of the whole range once it was read to its end."""
+        return self._md5.hexdigest()
+
+    @property
+    def complete(self) -> bool:
+        """True once every byte of the range was read at least once."""
+        return self._high_water >= self._length
 
     def __len__(self) -> int:
         return self._length
@@ -111,8 +124,10 @@ class FileRangeReader:
         except OSError as exc:
             # raised inside the HTTP client, an OSError would pass for a network fault
             raise local_error(exc, self._file.name) from exc
+        start = self._pos
         self._pos += len(data)
         if self._pos > self._high_water:
+            self._md5.update(data[max(0, self._high_water - start) :])
             self._meter.add(self._pos - self._high_water)
             self._high_water = self._pos
         return data

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
-from s3transfer.exceptions import CancelledError
-from s3transfer.futures import TransferFuture
-from s3transfer.manager import TransferConfig, TransferManager
-from s3transfer.subscribers import BaseSubscriber
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.errors import StorageError, TransferCancelled
-from allas_tui.storage.local_files import local_errors, readable_size, write_atomically
+from allas_tui.storage.chunk_models import DownloadLayout, UploadedPart
+from allas_tui.storage.errors import StorageError
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -31,9 +28,10 @@ from allas_tui.storage.models import (
     Protocol,
     listed_as_manifest,
 )
-from allas_tui.storage.progress import ProgressCallback, ProgressMeter
+from allas_tui.storage.progress import FileRangeReader
+from allas_tui.storage.s3_chunks import S3Chunks, expected_multipart_etag
 from allas_tui.storage.s3_errors import s3_errors
-from allas_tui.storage.settings import MAX_SINGLE_OBJECT, S3_MAX_PARTS, MiB, TransferSettings
+from allas_tui.storage.settings import S3_MAX_PARTS, TransferSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -67,8 +65,9 @@ class S3Login:
     """A label for the project these keys belong to, where known."""
 
 
-def make_s3_client(login: S3Login, settings: TransferSettings) -> S3Client:
-    """A boto3 S3 client that works with Allas (radosgw)."""
+def make_s3_client(login: S3Login, settings: TransferSettings, *, retries: bool = True) -> S3Client:
+    """A boto3 S3 client that works with Allas (radosgw). Without `retries`,
+    a fault is raised at once, for callers that retry visibly themselves."""
     config = Config(
         signature_version="s3v4",
         # Allas bucket names such as 2001659-puhti-SCRATCH are not DNS names
@@ -77,11 +76,11 @@ def make_s3_client(login: S3Login, settings: TransferSettings) -> S3Client:
         # which radosgw rejects over https with MissingContentLength
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
-        retries={"mode": "standard", "max_attempts": settings.retries + 1},
+        retries={"mode": "standard", "max_attempts": settings.retries + 1 if retries else 1},
         connect_timeout=min(settings.timeout, 20.0),
         read_timeout=settings.timeout,
-        # one connection per chunk in flight, plus listings, so none is dropped
-        max_pool_connections=max(10, settings.chunk_concurrency * 2),
+        # one connection per request the queue may have in flight, so none is dropped
+        max_pool_connections=settings.connections,
         tcp_keepalive=True,
     )
     session = boto3.session.Session(
@@ -108,21 +107,6 @@ def _etag(value: str | None) -> str | None:
     return value.strip('"') if value else value
 
 
-class _MeterSubscriber(BaseSubscriber):
-    """Feeds s3transfer's progress (which rewinds on retries) into a meter."""
-
-    def __init__(self, meter: ProgressMeter, size: int | None = None) -> None:
-        self._meter = meter
-        self._size = size
-
-    def on_queued(self, future: TransferFuture, **kwargs: Any) -> None:
-        if self._size is not None:  # spares s3transfer its own HEAD
-            future.meta.provide_transfer_size(self._size)
-
-    def on_progress(self, future: TransferFuture, bytes_transferred: int, **kwargs: Any) -> None:
-        self._meter.add(bytes_transferred)
-
-
 class S3Backend(StorageBackend):
     """Allas over S3."""
 
@@ -132,6 +116,9 @@ class S3Backend(StorageBackend):
         self.login = login
         self.settings = settings or TransferSettings()
         self.client = make_s3_client(login, self.settings)
+        self.chunks = S3Chunks(
+            make_s3_client(login, self.settings, retries=False), self.endpoint, self.settings
+        )
 
     @property
     def endpoint(self) -> str:
@@ -255,69 +242,59 @@ class S3Backend(StorageBackend):
             deleted += len(batch) - len(errs)
         return DeleteReport(deleted, failed)
 
-    # -- transfers --------------------------------------------------------
-    def _transfer_config(self, size: int) -> TransferConfig:
-        s = self.settings
-        return TransferConfig(
-            multipart_threshold=min(s.chunk_threshold, MAX_SINGLE_OBJECT) + 1,
-            multipart_chunksize=s.chunk_size_for(size, S3_MAX_PARTS),
-            max_request_concurrency=s.chunk_concurrency,
-            max_in_memory_upload_chunks=s.chunk_concurrency,
-            max_in_memory_download_chunks=s.chunk_concurrency * 4,
-            io_chunksize=1 * MiB,
-        )
+    # -- chunk primitives -------------------------------------------------
+    max_parts = S3_MAX_PARTS
+    multipart_check_name = "md5-of-parts"
 
-    @staticmethod
-    def _wait(future: TransferFuture, cancel: threading.Event | None) -> None:
-        while cancel is not None and not future.done():
-            if cancel.wait(0.1):
-                future.cancel()
-        try:
-            future.result()
-        except CancelledError:
-            raise TransferCancelled("The transfer was cancelled.") from None
-
-    def upload_file(
-        self,
-        path: Path,
-        bucket: str,
-        key: str,
-        *,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> None:
-        size = readable_size(path)
-        meter = ProgressMeter(size, progress)
-        # On failure or cancel, s3transfer aborts the multipart upload itself.
-        with (
-            self._errors("upload to", bucket, key),
-            local_errors(path),
-            TransferManager(self.client, self._transfer_config(size)) as manager,
-        ):
-            future = manager.upload(str(path), bucket, key, subscribers=[_MeterSubscriber(meter)])
-            self._wait(future, cancel)
-        meter.finish()
-
-    def download_file(
+    def put_whole(
         self,
         bucket: str,
         key: str,
-        dest: Path,
-        *,
-        overwrite: bool = False,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
+        body: FileRangeReader,
+        size: int,
+        md5_hex: str,
+        content_type: str | None,
+    ) -> str:
+        return self.chunks.put_whole(bucket, key, body, size, md5_hex, content_type)
+
+    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
+        return self.chunks.start_multipart(bucket, key, mimetypes.guess_type(path.name)[0])
+
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
+        return self.chunks.list_parts(bucket, key, upload_id)
+
+    def put_part(
+        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
+    ) -> str:
+        return self.chunks.put_part(bucket, key, upload_id, number, body, size)
+
+    def complete_multipart(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        parts: list[UploadedPart],
+        content_type: str | None,
+    ) -> str:
+        return self.chunks.complete_multipart(bucket, key, upload_id, parts)
+
+    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
+        return expected_multipart_etag(parts)
+
+    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
+        self.chunks.abort_multipart(bucket, key, upload_id)
+
+    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
+        return self.chunks.download_layout(bucket, key, head)
+
+    def read_range(
+        self,
+        bucket: str,
+        key: str,
+        offset: int,
+        length: int,
+        etag: str | None,
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
     ) -> None:
-        size = self.head_object(bucket, key).size
-        meter = ProgressMeter(size, progress)
-
-        def fetch(file: BinaryIO) -> None:
-            with TransferManager(self.client, self._transfer_config(size)) as manager:
-                future = manager.download(
-                    bucket, key, file, subscribers=[_MeterSubscriber(meter, size)]
-                )
-                self._wait(future, cancel)
-
-        with self._errors("download", bucket, key):
-            write_atomically(dest, fetch, overwrite=overwrite)
-        meter.finish()
+        self.chunks.read_range(bucket, key, offset, length, etag, sink, stop)

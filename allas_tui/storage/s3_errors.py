@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    HTTPClientError,
     NoCredentialsError,
     SSLError,
 )
@@ -26,6 +27,7 @@ _WRONG_KEYS = {
 }
 _EXPIRED = {"ExpiredToken", "TokenRefreshRequired", "RequestExpired"}
 _NOT_FOUND = {"NoSuchBucket", "NoSuchKey", "404", "NotFound", "NoSuchUpload"}
+_BUSY = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling"}
 
 
 def translate_client_error(
@@ -59,6 +61,17 @@ def translate_client_error(
     if code == "QuotaExceeded":
         return errors.QuotaExceeded("The project's storage quota is exceeded.")
     message = str(error.get("Message") or "")
+    if code in _BUSY or (isinstance(status, int) and status >= 500):
+        return errors.ServerBusy(f"Allas could not {action} {what} now ({code or status}).")
+    if code == "PreconditionFailed" or status == 412:
+        return errors.StorageError(
+            f"The {what} changed on the server during the transfer.", hint="Transfer it again."
+        )
+    if code == "BadDigest":
+        return errors.VerificationFailed(
+            f"Allas received different bytes than were sent for {what}; "
+            "the file may have changed while it was read."
+        )
     detail = f"{code}: {message}" if message else code or f"HTTP {status}"
     return errors.StorageError(f"Could not {action} {what} ({detail}).")
 
@@ -79,9 +92,12 @@ def s3_errors(
         raise errors.NetworkError(
             f"The TLS certificate of {endpoint} is not trusted.",
             hint="Point AWS_CA_BUNDLE (or ca_bundle in ~/.aws/config) at the CA file.",
+            transient=False,
         ) from exc
     except BotoConnectionError as exc:
         raise errors.NetworkError(f"Cannot reach {endpoint}.") from exc
+    except HTTPClientError as exc:  # read timeouts, connections cut midway
+        raise errors.NetworkError(f"The connection to {endpoint} broke: {exc}") from exc
     except NoCredentialsError as exc:
         raise errors.NoCredentials("No S3 keys were given.") from exc
     except BotoCoreError as exc:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import mimetypes
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from swiftclient.exceptions import ClientException
 
 from allas_tui.storage import errors
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.local_files import readable_size, write_atomically
+from allas_tui.storage.chunk_models import DownloadLayout, UploadedPart
+from allas_tui.storage.hashing import slo_etag
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -28,18 +28,13 @@ from allas_tui.storage.models import (
     Protocol,
     listed_as_manifest,
 )
-from allas_tui.storage.progress import (
-    READ_BLOCK,
-    FileRangeReader,
-    ProgressCallback,
-    ProgressMeter,
-    check_cancel,
-)
-from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.progress import FileRangeReader
+from allas_tui.storage.settings import SWIFT_MAX_SEGMENTS, TransferSettings
+from allas_tui.storage.swift_chunks import SwiftChunks
 from allas_tui.storage.swift_deletes import PlainDeleter, map_parallel
 from allas_tui.storage.swift_errors import swift_errors
 from allas_tui.storage.swift_login import SwiftConnections, SwiftLogin
-from allas_tui.storage.swift_segments import Segment, SloUpload, segment_container, segments_of
+from allas_tui.storage.swift_segments import Segment, segment_container, segments_of
 
 LIST_PAGE_SIZE = 10_000
 """Swift's largest page."""
@@ -80,6 +75,10 @@ class SwiftBackend(StorageBackend):
         self.login = login
         self.settings = settings or TransferSettings()
         self.connections = SwiftConnections(login, self.settings)
+        self.chunks = SwiftChunks(
+            SwiftConnections(login, self.settings, retries=0, share_login_of=self.connections),
+            self._errors,
+        )
         self._deleter = PlainDeleter(self.connections, self._errors)
 
     @property
@@ -267,7 +266,7 @@ class SwiftBackend(StorageBackend):
         # Manifests must take their segments with them, and only a HEAD tells
         # which keys are manifests; run those HEADs in parallel.
         heads = map_parallel(
-            self._head_or_none, [(bucket, k) for k in keys], self.settings.chunk_concurrency * 2
+            self._head_or_none, [(bucket, k) for k in keys], self.settings.chunks_at_once
         )
         manifests = [h for h in heads if h is not None and h.kind in _MANIFEST_KINDS]
         plain = [
@@ -298,90 +297,79 @@ class SwiftBackend(StorageBackend):
             return False
         return True
 
-    # -- transfers --------------------------------------------------------
-    def upload_file(
-        self,
-        path: Path,
-        bucket: str,
-        key: str,
-        *,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> None:
-        size = readable_size(path)
-        meter = ProgressMeter(size, progress)
-        with self._errors("upload to", bucket, key):
-            old = self._head_or_none(bucket, key)
-            old_segments = segments_of(self.connections, old, bucket) if old else []
-            if self.settings.must_chunk(size):
-                new_segments = SloUpload(
-                    self.connections, path, bucket, key, size, meter, cancel
-                ).run()
-            else:
-                self._put_whole(path, bucket, key, size, meter, cancel)
-                new_segments = []
-            # An overwritten large object's segments would otherwise stay behind
-            keep = set(new_segments)
-            self._delete_segments([s for s in old_segments if s not in keep])
-        meter.finish()
+    # -- chunk primitives -------------------------------------------------
+    max_parts = SWIFT_MAX_SEGMENTS
+    multipart_check_name = "SLO segment ETags"
 
-    def _put_whole(
+    def _replacing(self, bucket: str, key: str) -> list[Segment]:
+        """The segments of the large object at `key`, which a new upload will orphan."""
+        old = self._head_or_none(bucket, key)
+        with self._errors("read the segments of", bucket, key):
+            return segments_of(self.connections, old, bucket) if old else []
+
+    def _drop_orphans(self, old_segments: list[Segment], keep: str = "") -> None:
+        """Delete an overwritten large object's segments, except the new upload's."""
+        self._delete_segments([s for s in old_segments if not (keep and s.name.startswith(keep))])
+
+    def put_whole(
         self,
-        path: Path,
         bucket: str,
         key: str,
+        body: FileRangeReader,
         size: int,
-        meter: ProgressMeter,
-        cancel: threading.Event | None,
-    ) -> None:
-        content_type = mimetypes.guess_type(path.name)[0]
-        with path.open("rb") as file:
-            reader = FileRangeReader(file, 0, size, meter, cancel)
-            try:
-                self.connections.get().put_object(
-                    bucket, key, reader, content_length=size, content_type=content_type
-                )
-            except BaseException:
-                self.connections.discard()
-                raise
+        md5_hex: str,
+        content_type: str | None,
+    ) -> str:
+        old_segments = self._replacing(bucket, key)
+        etag = self.chunks.put_whole(bucket, key, body, size, md5_hex, content_type)
+        self._drop_orphans(old_segments)
+        return etag
 
-    def download_file(
+    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
+        return self.chunks.start_multipart(bucket, key, path, size, part_size)
+
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
+        return self.chunks.list_parts(bucket, key, upload_id)
+
+    def put_part(
+        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
+    ) -> str:
+        return self.chunks.put_part(bucket, key, upload_id, number, body, size)
+
+    def complete_multipart(
         self,
         bucket: str,
         key: str,
-        dest: Path,
-        *,
-        overwrite: bool = False,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
+        upload_id: str,
+        parts: list[UploadedPart],
+        content_type: str | None,
+    ) -> str:
+        old_segments = self._replacing(bucket, key)
+        etag = self.chunks.complete(bucket, key, upload_id, parts, content_type)
+        self._drop_orphans(old_segments, keep=upload_id)
+        return etag
+
+    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
+        return slo_etag(p.etag for p in parts)
+
+    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
+        self.chunks.abort(bucket, key, upload_id)
+
+    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
+        s = self.settings
+        return self.chunks.download_layout(bucket, key, head, s.chunk_threshold, s.chunk_size)
+
+    def read_range(
+        self,
+        bucket: str,
+        key: str,
+        offset: int,
+        length: int,
+        etag: str | None,
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
     ) -> None:
-        meter = ProgressMeter(0, progress)
-
-        def fetch(file: BinaryIO) -> None:
-            nonlocal meter
-            headers, body = self.connections.get().get_object(
-                bucket, key, resp_chunk_size=READ_BLOCK
-            )
-            size = int(headers.get("content-length", 0))
-            meter = ProgressMeter(size, progress)
-            received = 0
-            try:
-                for chunk in body:
-                    check_cancel(cancel)
-                    file.write(chunk)
-                    received += len(chunk)
-                    meter.add(len(chunk))
-            except BaseException:
-                self.connections.discard()
-                raise
-            if received != size:
-                raise errors.NetworkError(
-                    f"The download of {key!r} ended after {received} of {size} bytes."
-                )
-
-        with self._errors("download", bucket, key):
-            write_atomically(dest, fetch, overwrite=overwrite)
-        meter.finish()
+        self.chunks.read_range(bucket, key, offset, length, etag, sink, stop)
 
     def close(self) -> None:
         self.connections.discard()

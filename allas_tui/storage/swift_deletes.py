@@ -73,7 +73,7 @@ class PlainDeleter:
                 return str(exc)
             return None
 
-        workers = self.connections.settings.chunk_concurrency * 2
+        workers = self.connections.settings.chunks_at_once
         outcomes = map_parallel(delete, [(n,) for n in names], workers)
         failed = {n: why for n, why in zip(names, outcomes, strict=True) if why}
         return DeleteReport(len(names) - len(failed), failed)

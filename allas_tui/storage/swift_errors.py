@@ -9,12 +9,20 @@ from collections.abc import Callable, Iterator
 import requests
 from keystoneauth1 import exceptions as ksa
 from swiftclient.exceptions import ClientException
+from urllib3.exceptions import HTTPError as Urllib3Error
 
 from allas_tui.storage import errors
 from allas_tui.storage.errors import describe_target
 
 # Not every OSError: a local file's ENOSPC must not pass for a network fault.
-_NETWORK_OS_ERRORS = (ConnectionError, TimeoutError, socket.gaierror, socket.herror)
+_NETWORK_OS_ERRORS = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    socket.herror,
+    # a body that breaks off while it streams
+    Urllib3Error,
+)
 
 
 def translate_swift_error(
@@ -51,6 +59,13 @@ def translate_swift_error(
             return errors.WrongCredentials("Keystone refused the user name, password or project.")
         return errors.StorageError(f"Could not {action} {what}: {exc.msg}")
     reason = f"HTTP {status} {exc.http_reason or ''}".strip()
+    if status >= 500 or status == 429:
+        return errors.ServerBusy(f"Allas could not {action} {what} now ({reason}).")
+    if status == 422:
+        return errors.VerificationFailed(
+            f"Allas received different bytes than were sent for {what}; "
+            "the file may have changed while it was read."
+        )
     return errors.StorageError(f"Could not {action} {what} ({reason}).")
 
 
@@ -90,6 +105,7 @@ def swift_errors(
         raise errors.NetworkError(
             f"The TLS certificate of {endpoint()} is not trusted.",
             hint="Point OS_CACERT at the CA file.",
+            transient=False,
         ) from exc
     except (ksa.ConnectionError, requests.exceptions.RequestException, *_NETWORK_OS_ERRORS) as exc:
         raise errors.NetworkError(f"Cannot reach {endpoint()}.") from exc

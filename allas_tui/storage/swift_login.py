@@ -95,10 +95,23 @@ class SwiftConnections:
     """Hands each thread its own swiftclient Connection (they are not
     thread-safe), all sharing one Keystone session and so one token."""
 
-    def __init__(self, login: SwiftLogin, settings: TransferSettings) -> None:
+    def __init__(
+        self,
+        login: SwiftLogin,
+        settings: TransferSettings,
+        *,
+        retries: int | None = None,
+        share_login_of: SwiftConnections | None = None,
+    ) -> None:
         self.login = login
         self.settings = settings
-        self._session = login.keystone_session() if login.can_relogin else None
+        self.retries = settings.retries if retries is None else retries
+        """swiftclient's own retries; transfers retry visibly themselves and pass 0."""
+        self._session: ksa_session.Session | None
+        if share_login_of is not None:
+            self._session = share_login_of._session
+        else:
+            self._session = login.keystone_session() if login.can_relogin else None
         self._local = threading.local()
         self._made: list[Connection] = []
 
@@ -138,7 +151,7 @@ class SwiftConnections:
         common: dict[str, Any] = {
             "preauthurl": login.storage_url,
             "preauthtoken": login.token,
-            "retries": self.settings.retries,
+            "retries": self.retries,
             "timeout": self.settings.timeout,
             "cacert": login.cacert,
         }

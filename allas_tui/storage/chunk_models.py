@@ -1,0 +1,52 @@
+"""What the chunked upload and download drivers exchange with a backend."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedPart:
+    """One part (S3) or segment (Swift) already stored for an unfinished upload."""
+
+    number: int
+    """1-based position in the object."""
+    size: int
+    etag: str
+    """The part's MD5, hex."""
+
+
+class CheckKind(enum.StrEnum):
+    """How a download can be verified."""
+
+    WHOLE_MD5 = "MD5"
+    """The ETag is the MD5 of the whole object."""
+    PARTS_MD5 = "md5-of-parts"
+    """S3 multipart: the ETag is the MD5 of the parts' MD5s; ranges follow the parts."""
+    SEGMENT_MD5S = "segment MD5s"
+    """Swift SLO: each range is one segment with its own MD5."""
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadLayout:
+    """How to fetch one object in ranges, and how to check what arrived."""
+
+    size: int
+    etag: str | None
+    """Sent back with If-Match on every range, so a changed object is noticed."""
+    ranges: list[tuple[int, int]]
+    """(offset, length) of each range, in order, covering the object."""
+    check: CheckKind
+    range_md5s: list[str] = field(default_factory=list)
+    """For SEGMENT_MD5S, each range's expected MD5."""
+    why_unchecked: str = ""
+    """For NONE, why no check is possible."""
+
+
+def even_ranges(size: int, chunk: int) -> list[tuple[int, int]]:
+    """`size` bytes split into ranges of `chunk` bytes (the last may be shorter)."""
+    if size == 0:
+        return [(0, 0)]
+    return [(start, min(chunk, size - start)) for start in range(0, size, chunk)]

@@ -1,0 +1,89 @@
+"""Signals between the one who runs a transfer and the threads that do it:
+stop (cancel, or suspend to resume later), pause, retries and chunks in flight."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import FIRST_EXCEPTION, Future, wait
+from dataclasses import dataclass, field
+
+from allas_tui.storage.errors import TransferCancelled, TransferSuspended
+from allas_tui.storage.retrying import RetryCallback, RetryPolicy
+
+
+@dataclass
+class InFlight:
+    """How many chunk requests run right now, and the most there ever were."""
+
+    now: int = 0
+    peak: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __enter__(self) -> InFlight:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.now -= 1
+
+
+class TransferControl:
+    """What one transfer's threads check between requests.
+
+    `stop` is set to end the transfer: on cancel, it cleans up after itself
+    (aborts the multipart upload, deletes the segments or the partial file);
+    on suspend, it leaves everything for a later resume.
+    """
+
+    def __init__(
+        self,
+        *,
+        paused: threading.Event | None = None,
+        retry: RetryPolicy | None = None,
+        on_retry: RetryCallback | None = None,
+        in_flight: InFlight | None = None,
+    ) -> None:
+        self.stop = threading.Event()
+        self.paused = paused or threading.Event()
+        """Shared by every job of a queue; set while the queue is paused."""
+        self.retry = retry or RetryPolicy()
+        self.on_retry = on_retry
+        self.in_flight = in_flight or InFlight()
+        self._reason: str | None = None
+
+    def cancel(self) -> None:
+        """Stop and clean up."""
+        self._reason = self._reason or "cancel"
+        self.stop.set()
+
+    def suspend(self) -> None:
+        """Stop and keep what was sent or written, for a resume."""
+        self._reason = self._reason or "suspend"
+        self.stop.set()
+
+    @property
+    def suspended(self) -> bool:
+        """True when the stop was a suspend, so nothing should be cleaned up."""
+        return self._reason == "suspend"
+
+    def check(self) -> None:
+        """Raise if the transfer should stop; wait here while the queue is paused."""
+        while self.paused.is_set() and not self.stop.is_set():
+            self.stop.wait(0.2)
+        if self.stop.is_set():
+            if self.suspended:
+                raise TransferSuspended("The transfer was paused until the next start.")
+            raise TransferCancelled("The transfer was cancelled.")
+
+
+def wait_all(futures: list[Future[None]]) -> None:
+    """Wait for every future, then raise the first failure, if any. Waiting
+    for all first means no chunk is still in flight when cleanup starts."""
+    _, pending = wait(futures, return_when=FIRST_EXCEPTION)
+    if pending:
+        wait(pending)
+    for future in futures:
+        future.result()

@@ -1,0 +1,213 @@
+"""Downloading one object: ranges fetched in parallel into a partial file in
+the target folder, checked against what the protocol offers, then renamed.
+A later run continues from the ranges already written."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from allas_tui.storage.chunk_models import CheckKind, DownloadLayout
+from allas_tui.storage.control import TransferControl, wait_all
+from allas_tui.storage.errors import LocalFileError, StorageError, VerificationFailed
+from allas_tui.storage.hashing import InOrderHasher, md5_of_range, multipart_etag
+from allas_tui.storage.local_files import (
+    local_errors,
+    move_into_place,
+    new_part_file,
+)
+from allas_tui.storage.progress import ProgressCallback, ProgressMeter
+from allas_tui.storage.retrying import with_retries
+
+if TYPE_CHECKING:
+    from allas_tui.storage.backend import StorageBackend
+
+
+@dataclass
+class PartialDownload:
+    """A download's partial file and the ranges already in it, for a resume."""
+
+    part_path: Path
+    etag: str | None
+    """The object's ETag when the download began; another one means start over."""
+    done: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadResult:
+    """How the download was checked, and what a resume spared."""
+
+    check: str
+    """The checksum used, or why there was none."""
+    reused_bytes: int = 0
+
+
+class ObjectDownload:
+    """Downloads `bucket/key` to `dest` through `backend`'s range reads.
+
+    `resume` is an earlier run's partial file. `on_started` hears the partial
+    file in use, and `on_range_done` each range once it is written, so both
+    can be journalled.
+    """
+
+    def __init__(
+        self,
+        backend: StorageBackend,
+        bucket: str,
+        key: str,
+        dest: Path,
+        *,
+        control: TransferControl,
+        chunks: Executor,
+        overwrite: bool = False,
+        progress: ProgressCallback | None = None,
+        resume: PartialDownload | None = None,
+        on_started: Callable[[PartialDownload], None] | None = None,
+        on_range_done: Callable[[int], None] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.bucket = bucket
+        self.key = key
+        self.dest = dest
+        self.control = control
+        self.chunks = chunks
+        self.overwrite = overwrite
+        self.progress = progress
+        self.resume = resume
+        self.on_started = on_started
+        self.on_range_done = on_range_done or (lambda index: None)
+
+    def run(self) -> DownloadResult:
+        """Download, verify and rename into place; raise StorageError on failure."""
+        if self.dest.exists() and not self.overwrite:
+            raise LocalFileError(f"{self.dest} already exists; it was not replaced.")
+        c = self.control
+        head = with_retries(
+            lambda: self.backend.head_object(self.bucket, self.key), c.retry, stop=c.stop
+        )
+        layout = self.backend.download_layout(self.bucket, self.key, head)
+        partial = self._partial(layout)
+        if self.on_started is not None:
+            self.on_started(partial)
+        meter = ProgressMeter(layout.size, self.progress)
+        try:
+            with local_errors(partial.part_path):
+                fd = os.open(partial.part_path, os.O_RDWR)
+            try:
+                with local_errors(partial.part_path):
+                    os.ftruncate(fd, layout.size)
+                reused = self._fetch(fd, layout, partial, meter)
+                with local_errors(partial.part_path):
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+            with local_errors(self.dest):
+                move_into_place(partial.part_path, self.dest, self.overwrite)
+        except BaseException:
+            if not c.suspended:
+                partial.part_path.unlink(missing_ok=True)
+            raise
+        meter.finish()
+        check = layout.check.value if layout.check is not CheckKind.NONE else ""
+        return DownloadResult(check or f"not checked: {layout.why_unchecked}", reused)
+
+    def _partial(self, layout: DownloadLayout) -> PartialDownload:
+        old = self.resume
+        if old is not None and old.part_path.exists():
+            if old.etag == layout.etag and old.part_path.parent == self.dest.parent:
+                return old
+            old.part_path.unlink(missing_ok=True)  # the object changed: start over
+        with local_errors(self.dest.parent):
+            return PartialDownload(new_part_file(self.dest), layout.etag)
+
+    def _fetch(
+        self, fd: int, layout: DownloadLayout, partial: PartialDownload, meter: ProgressMeter
+    ) -> int:
+        ranges = layout.ranges
+        digests: list[bytes | None] = [None] * len(ranges)
+        whole = InOrderHasher(fd, ranges) if layout.check is CheckKind.WHOLE_MD5 else None
+        reused = 0
+        for index in sorted(partial.done):
+            if index >= len(ranges):
+                continue
+            offset, length = ranges[index]
+            reused += length
+            meter.add(length)
+            if layout.check in (CheckKind.PARTS_MD5, CheckKind.SEGMENT_MD5S):
+                with local_errors(partial.part_path):
+                    digests[index] = md5_of_range(fd, offset, length)
+            if whole is not None:
+                whole.range_done(index)
+
+        def fetch(index: int) -> None:
+            offset, length = ranges[index]
+            digest = hashlib.md5(usedforsecurity=False)
+            received = 0
+
+            def sink(data: bytes) -> None:
+                nonlocal received
+                with local_errors(partial.part_path):
+                    os.pwrite(fd, data, offset + received)
+                digest.update(data)
+                received += len(data)
+                meter.add(len(data))
+
+            def get() -> None:
+                # a retry asks only for the bytes this range still lacks
+                self.control.check()
+                with self.control.in_flight:
+                    self.backend.read_range(
+                        self.bucket,
+                        self.key,
+                        offset + received,
+                        length - received,
+                        layout.etag,
+                        sink,
+                        self.control.stop,
+                    )
+
+            c = self.control
+            try:
+                with_retries(get, c.retry, stop=c.stop, on_retry=c.on_retry)
+            except StorageError:
+                if c.stop.is_set():
+                    c.check()
+                raise
+            digests[index] = digest.digest()
+            if whole is not None:
+                with local_errors(partial.part_path):
+                    whole.range_done(index)
+            partial.done.add(index)
+            self.on_range_done(index)
+
+        todo = [i for i in range(len(ranges)) if i not in partial.done]
+        if len(todo) == 1:
+            fetch(todo[0])  # one range: no need to hop to another thread
+        else:
+            wait_all([self.chunks.submit(fetch, i) for i in todo])
+        self._verify(layout, digests, whole)
+        return reused
+
+    def _verify(
+        self, layout: DownloadLayout, digests: list[bytes | None], whole: InOrderHasher | None
+    ) -> None:
+        got = [d for d in digests if d is not None]
+        expected: str | None
+        if whole is not None:
+            expected, actual = layout.etag, whole.hexdigest()
+        elif layout.check is CheckKind.PARTS_MD5:
+            expected, actual = layout.etag, multipart_etag(got)
+        elif layout.check is CheckKind.SEGMENT_MD5S:
+            expected, actual = "".join(layout.range_md5s), "".join(d.hex() for d in got)
+        else:
+            return
+        if expected != actual:
+            raise VerificationFailed(
+                f"The download of {self.key!r} does not match its checksum "
+                f"({layout.check.value}); the partial file was deleted."
+            )

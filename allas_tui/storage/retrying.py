@@ -1,0 +1,63 @@
+"""Trying a request again after a transient fault, with exponential backoff.
+
+Transfers retry here rather than inside boto3 or swiftclient so that every
+retry is visible: the caller is told each time, and the panel says so.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from allas_tui.storage.errors import StorageError, TransferCancelled
+
+T = TypeVar("T")
+RetryCallback = Callable[[int, int, StorageError, float], None]
+"""Told (attempt number, attempts allowed, the fault, seconds until the next try)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently to retry transient faults."""
+
+    retries: int = 5
+    """Attempts after the first."""
+    first_delay: float = 0.5
+    """Seconds before the first retry; each later one waits twice as long."""
+    max_delay: float = 20.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number `attempt` (1-based), with jitter
+        so that many chunks failing together do not come back together."""
+        base = min(self.max_delay, self.first_delay * 2.0 ** (attempt - 1))
+        return base * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not secrecy
+
+
+def with_retries(
+    call: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    stop: threading.Event | None = None,
+    on_retry: RetryCallback | None = None,
+) -> T:
+    """Run `call`; on a transient StorageError, wait and run it again, up to
+    `policy.retries` times. Permanent errors, and the last transient one, are
+    raised. Setting `stop` ends the wait early with TransferCancelled."""
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except StorageError as exc:
+            if not exc.transient or attempt >= policy.retries:
+                raise
+            attempt += 1
+            wait = policy.delay(attempt)
+            if on_retry is not None:
+                on_retry(attempt, policy.retries, exc, wait)
+            if stop is not None and stop.wait(wait):
+                raise TransferCancelled("The transfer was cancelled.") from exc
+            if stop is None:
+                threading.Event().wait(wait)

@@ -1,0 +1,199 @@
+"""S3's chunk primitives: multipart uploads by hand (so a resume can find its
+parts with ListParts and every part is checked), and ranged GETs."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, cast
+
+from botocore.exceptions import ClientError, ResponseStreamingError
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from allas_tui.storage import errors
+from allas_tui.storage.chunk_models import CheckKind, DownloadLayout, UploadedPart, even_ranges
+from allas_tui.storage.hashing import is_plain_md5, multipart_etag
+from allas_tui.storage.models import ObjectHead
+from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
+from allas_tui.storage.s3_errors import s3_errors
+from allas_tui.storage.settings import TransferSettings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef
+
+
+def _etag(value: str | None) -> str:
+    return (value or "").strip('"')
+
+
+class S3Chunks:
+    """The chunk primitives of StorageBackend for S3, over a client whose own
+    retries are off: the transfer drivers retry, and show it."""
+
+    def __init__(self, client: S3Client, endpoint: str, settings: TransferSettings) -> None:
+        self.client = client
+        self.endpoint = endpoint
+        self.settings = settings
+
+    def _errors(
+        self, action: str, bucket: str, key: str
+    ) -> contextlib.AbstractContextManager[None]:
+        return s3_errors(action, self.endpoint, bucket, key)
+
+    def put_whole(
+        self,
+        bucket: str,
+        key: str,
+        body: FileRangeReader,
+        size: int,
+        md5_hex: str,
+        content_type: str | None,
+    ) -> str:
+        extra: dict[str, Any] = {"ContentType": content_type} if content_type else {}
+        with self._errors("upload to", bucket, key):
+            response = self.client.put_object(
+                Bucket=bucket,
+                Key=key,
+                Body=cast("IO[Any]", body),  # file-like enough for botocore
+                ContentLength=size,
+                ContentMD5=base64.b64encode(bytes.fromhex(md5_hex)).decode(),
+                **extra,
+            )
+        return _etag(response.get("ETag"))
+
+    def start_multipart(self, bucket: str, key: str, content_type: str | None) -> str:
+        extra: dict[str, Any] = {"ContentType": content_type} if content_type else {}
+        with self._errors("start the upload of", bucket, key):
+            return self.client.create_multipart_upload(Bucket=bucket, Key=key, **extra)["UploadId"]
+
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
+        parts: dict[int, UploadedPart] = {}
+        marker = 0
+        with self._errors("list the stored parts of", bucket, key):
+            while True:
+                page = self.client.list_parts(
+                    Bucket=bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker
+                )
+                for p in page.get("Parts", []):
+                    number = int(p["PartNumber"])
+                    parts[number] = UploadedPart(number, int(p["Size"]), _etag(p["ETag"]))
+                if not page.get("IsTruncated"):
+                    return parts
+                marker = int(page["NextPartNumberMarker"])
+
+    def put_part(
+        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
+    ) -> str:
+        with self._errors(f"upload part {number} of", bucket, key):
+            response = self.client.upload_part(
+                Bucket=bucket,
+                Key=key,
+                UploadId=upload_id,
+                PartNumber=number,
+                Body=cast("IO[Any]", body),  # file-like enough for botocore
+                ContentLength=size,
+            )
+        return _etag(response.get("ETag"))
+
+    def complete_multipart(
+        self, bucket: str, key: str, upload_id: str, parts: list[UploadedPart]
+    ) -> str:
+        listed: list[CompletedPartTypeDef] = [
+            {"PartNumber": p.number, "ETag": f'"{p.etag}"'} for p in parts
+        ]
+        with self._errors("finish the upload of", bucket, key):
+            response = self.client.complete_multipart_upload(
+                Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": listed}
+            )
+            etag = _etag(response.get("ETag"))
+            if not etag:  # radosgw may leave it out of the response
+                etag = _etag(self.client.head_object(Bucket=bucket, Key=key).get("ETag"))
+        return etag
+
+    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
+        with (
+            contextlib.suppress(ClientError, errors.StorageError),
+            self._errors("abort", bucket, key),
+        ):
+            self.client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+
+    # -- downloads ------------------------------------------------------------
+    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
+        size, etag = head.size, head.etag
+        chunk = size if size <= self.settings.chunk_threshold else self.settings.chunk_size
+        if is_plain_md5(etag):
+            return DownloadLayout(size, etag, even_ranges(size, chunk), CheckKind.WHOLE_MD5)
+        part_size, count = self._part_shape(bucket, key, etag)
+        if part_size and count and (count - 1) * part_size < size <= count * part_size:
+            return DownloadLayout(size, etag, even_ranges(size, part_size), CheckKind.PARTS_MD5)
+        return DownloadLayout(
+            size,
+            etag,
+            even_ranges(size, chunk),
+            CheckKind.NONE,
+            why_unchecked="the ETag is not an MD5 and the part sizes are not known",
+        )
+
+    def _part_shape(self, bucket: str, key: str, etag: str | None) -> tuple[int, int]:
+        """(size of part 1, number of parts) of a multipart object, or (0, 0).
+        Parts are assumed equal but for the last, as every S3 tool makes them."""
+        if not etag or "-" not in etag:
+            return 0, 0
+        count = etag.rsplit("-", 1)[1]
+        if not count.isdigit():
+            return 0, 0
+        try:
+            with self._errors("read", bucket, key):
+                head = self.client.head_object(Bucket=bucket, Key=key, PartNumber=1)
+        except errors.StorageError:
+            return 0, 0
+        return int(head.get("ContentLength", 0)), int(count)
+
+    def read_range(
+        self,
+        bucket: str,
+        key: str,
+        offset: int,
+        length: int,
+        etag: str | None,
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+    ) -> None:
+        if length <= 0:
+            return
+        extra: dict[str, Any] = {"IfMatch": f'"{etag}"'} if etag else {}
+        with self._errors("download", bucket, key), _stream_errors(self.endpoint):
+            response = self.client.get_object(
+                Bucket=bucket, Key=key, Range=f"bytes={offset}-{offset + length - 1}", **extra
+            )
+            body = response["Body"]
+            received = 0
+            try:
+                for block in body.iter_chunks(READ_BLOCK):
+                    if stop.is_set():
+                        break
+                    sink(block)
+                    received += len(block)
+            finally:
+                body.close()
+        if received != length and not stop.is_set():
+            raise errors.NetworkError(
+                f"The download of {key!r} broke off after {received} of {length} bytes."
+            )
+
+
+@contextlib.contextmanager
+def _stream_errors(endpoint: str) -> Iterator[None]:
+    """A connection that breaks while a body streams is a network fault, to retry."""
+    try:
+        yield
+    except (ResponseStreamingError, Urllib3Error, ConnectionError, TimeoutError) as exc:
+        raise errors.NetworkError(f"The connection to {endpoint} broke: {exc}") from exc
+
+
+def expected_multipart_etag(parts: list[UploadedPart]) -> str:
+    """S3's ETag for an object made of `parts`."""
+    return multipart_etag(bytes.fromhex(p.etag) for p in parts)

@@ -1,0 +1,207 @@
+"""Swift's chunk primitives: SLO segments in `<bucket>_segments` that a resume
+finds again by name, the manifest that joins them, and ranged GETs."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from swiftclient.exceptions import ClientException
+
+from allas_tui.storage import errors
+from allas_tui.storage.chunk_models import CheckKind, DownloadLayout, UploadedPart, even_ranges
+from allas_tui.storage.hashing import is_plain_md5, slo_etag
+from allas_tui.storage.models import ObjectHead, ObjectKind
+from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
+from allas_tui.storage.swift_login import SwiftConnections
+from allas_tui.storage.swift_segments import segment_container, segment_entries
+
+ErrorsFactory = Callable[[str, str | None, str | None], AbstractContextManager[None]]
+_INDEX = re.compile(r"[0-9]{8}")
+
+
+class SwiftChunks:
+    """The chunk primitives of StorageBackend for Swift, on connections whose
+    own retries are off: the transfer drivers retry, and show it.
+
+    Segments are named as the swift CLI names them,
+    `<key>/slo/<mtime>/<size>/<segment size>/<index>`, so other Allas tools
+    recognise them, and the prefix up to the index is the upload's id: the
+    same file uploaded again finds the segments a killed run left.
+    """
+
+    def __init__(self, connections: SwiftConnections, errors_for: ErrorsFactory) -> None:
+        self.connections = connections
+        self._errors = errors_for
+
+    def put_whole(
+        self,
+        bucket: str,
+        key: str,
+        body: FileRangeReader,
+        size: int,
+        md5_hex: str,
+        content_type: str | None,
+    ) -> str:
+        with self._errors("upload to", bucket, key):
+            return self._put(
+                bucket, key, body, content_length=size, etag=md5_hex, content_type=content_type
+            )
+
+    def _put(self, container: str, name: str, body: Any, **kwargs: Any) -> str:
+        try:
+            return str(self.connections.get().put_object(container, name, body, **kwargs))
+        except BaseException:
+            self.connections.discard()  # the request may have been cut off midway
+            raise
+
+    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
+        with self._errors("create the segment bucket of", bucket, None):
+            self.connections.get().put_container(segment_container(bucket))
+        mtime = f"{path.stat().st_mtime:.6f}"
+        return f"{key}/slo/{mtime}/{size}/{part_size}/"
+
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
+        container = segment_container(bucket)
+        try:
+            with self._errors("list the segments of", bucket, key):
+                listing = self.connections.get().get_container(
+                    container, prefix=upload_id, full_listing=True
+                )[1]
+        except errors.NotFound:
+            return {}
+        parts = {}
+        for entry in listing:
+            tail = entry["name"][len(upload_id) :]
+            if _INDEX.fullmatch(tail):
+                number = int(tail) + 1
+                parts[number] = UploadedPart(number, int(entry["bytes"]), entry["hash"])
+        return parts
+
+    def put_part(
+        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
+    ) -> str:
+        container = segment_container(bucket)
+        with self._errors(f"upload segment {number} of", bucket, key):
+            return self._put(container, f"{upload_id}{number - 1:08d}", body, content_length=size)
+
+    def complete(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        parts: list[UploadedPart],
+        content_type: str | None,
+    ) -> str:
+        container = segment_container(bucket)
+        manifest = [
+            {
+                "path": f"/{container}/{upload_id}{p.number - 1:08d}",
+                "etag": p.etag,
+                "size_bytes": p.size,
+            }
+            for p in parts
+        ]
+        mtime = upload_id.rstrip("/").split("/")[-3]
+        with self._errors("write the manifest of", bucket, key):
+            self._put(
+                bucket,
+                key,
+                json.dumps(manifest),
+                headers={"X-Object-Meta-Mtime": mtime},
+                content_type=content_type,
+                query_string="multipart-manifest=put",
+            )
+            headers = self.connections.get().head_object(bucket, key)
+        return str(headers.get("etag", "")).strip('"')
+
+    def abort(self, bucket: str, key: str, upload_id: str) -> None:
+        container = segment_container(bucket)
+        try:
+            for number in self.list_parts(bucket, key, upload_id):
+                try:
+                    self.connections.get().delete_object(container, f"{upload_id}{number - 1:08d}")
+                except ClientException:
+                    continue
+        except errors.StorageError:
+            return
+
+    # -- downloads ------------------------------------------------------------
+    def download_layout(
+        self, bucket: str, key: str, head: ObjectHead, chunk_threshold: int, chunk_size: int
+    ) -> DownloadLayout:
+        size, etag = head.size, head.etag
+        chunk = size if size <= chunk_threshold else chunk_size
+        if head.kind is ObjectKind.PLAIN and is_plain_md5(etag):
+            return DownloadLayout(size, etag, even_ranges(size, chunk), CheckKind.WHOLE_MD5)
+        if head.kind in (ObjectKind.SLO, ObjectKind.DLO):
+            try:
+                with self._errors("read the segments of", bucket, key):
+                    entries = segment_entries(self.connections, bucket, head)
+            except errors.StorageError:
+                entries = []
+            sizes = [int(e["bytes"]) for e in entries]
+            hashes = [str(e["hash"]) for e in entries]
+            consistent = sum(sizes) == size and all(is_plain_md5(h) for h in hashes)
+            if head.kind is ObjectKind.SLO:
+                consistent = consistent and slo_etag(hashes) == etag
+            if entries and consistent:
+                ranges, offset = [], 0
+                for length in sizes:
+                    ranges.append((offset, length))
+                    offset += length
+                return DownloadLayout(size, etag, ranges, CheckKind.SEGMENT_MD5S, hashes)
+            why = "its segments could not be listed to match its ETag"
+        else:
+            why = "it was uploaded in S3 parts, whose sizes Swift does not tell"
+        return DownloadLayout(
+            size, etag, even_ranges(size, chunk), CheckKind.NONE, why_unchecked=why
+        )
+
+    def read_range(
+        self,
+        bucket: str,
+        key: str,
+        offset: int,
+        length: int,
+        etag: str | None,
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+    ) -> None:
+        if length <= 0:
+            return
+        # radosgw refuses If-Match on an SLO, so the ETag each response carries is compared
+        received = 0
+        with self._errors("download", bucket, key):
+            try:
+                headers, body = self.connections.get().get_object(
+                    bucket,
+                    key,
+                    headers={"Range": f"bytes={offset}-{offset + length - 1}"},
+                    resp_chunk_size=READ_BLOCK,
+                )
+                if etag and str(headers.get("etag", "")).strip('"') != etag:
+                    body.close()
+                    raise errors.StorageError(
+                        f"The object {key!r} changed on the server during the transfer.",
+                        hint="Transfer it again.",
+                    )
+                for block in body:
+                    if stop.is_set():
+                        break
+                    sink(block)
+                    received += len(block)
+            except BaseException:
+                self.connections.discard()
+                raise
+            if received != length:
+                self.connections.discard()  # the rest of the body is still on the wire
+        if received != length and not stop.is_set():
+            raise errors.NetworkError(
+                f"The download of {key!r} broke off after {received} of {length} bytes."
+            )
