@@ -9,10 +9,13 @@ from pathlib import Path
 
 from allas_tui import __version__
 from allas_tui.config import ConfigError, default_config_path, load_config
+from allas_tui.headless import resume_without_ui
 from allas_tui.storage.discovery import Discovery, choose_profile, discover
-from allas_tui.storage.errors import NoCredentials
+from allas_tui.storage.errors import NoCredentials, StorageError
 from allas_tui.storage.models import Protocol
-from allas_tui.storage.profiles import ConnectionProfile
+from allas_tui.storage.profiles import ConnectionProfile, open_backend
+from allas_tui.storage.settings import TransferSettings
+from allas_tui.transfers.journal import Journal, default_journal_path
 
 CREDENTIALS_HELP = f"""\
 where credentials are looked for, most preferred first:
@@ -63,6 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true", help="open the built-in demo store")
     parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["resume"],
+        help="resume: run the unfinished transfers of the last session (with --no-ui, "
+        "without a screen, printing progress; for tmux and batch jobs)",
+    )
+    parser.add_argument(
+        "--no-ui", action="store_true", help="with resume: run the transfers without a screen"
+    )
+    parser.add_argument(
+        "--journal",
+        metavar="FILE",
+        type=Path,
+        help=f"the transfer journal (default {default_journal_path()})",
+    )
+    parser.add_argument(
         "--list-profiles",
         action="store_true",
         help="print the logins found, and where they were looked for, then exit",
@@ -92,6 +111,23 @@ def demo_is_fallback(args: argparse.Namespace, profile: ConnectionProfile | None
     """True when the demo opens because no login was found (so the app says
     where it looked), not because --demo or --profile demo asked for it."""
     return profile is None and not (args.demo or args.profile == "demo")
+
+
+def _resume_without_ui(
+    args: argparse.Namespace, profile: ConnectionProfile | None, settings: TransferSettings
+) -> int:
+    if args.command != "resume":
+        print("allas-tui: --no-ui goes with the resume command.", file=sys.stderr)
+        return 2
+    if profile is None:
+        print("allas-tui: no login found to resume transfers with.", file=sys.stderr)
+        return 2
+    try:
+        backend = open_backend(profile, settings)
+        return resume_without_ui(backend, Journal(args.journal))
+    except StorageError as exc:
+        print(f"allas-tui: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         if profile is not None and args.endpoint:
             profile = profile.with_endpoint(args.endpoint)
 
+    if args.no_ui:
+        return _resume_without_ui(args, profile, config.transfers)
+
     from allas_tui.ui.app import AllasApp
 
     fallback = demo_is_fallback(args, profile)
@@ -135,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         settings=config.transfers,
         discovery=discovery if fallback else None,
         keymap=config.keys,
+        journal=Journal(args.journal),
     )
     app.run()
     return int(app.return_code or 0)

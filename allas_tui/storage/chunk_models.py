@@ -41,6 +41,8 @@ class DownloadLayout:
     check: CheckKind
     range_md5s: list[str] = field(default_factory=list)
     """For SEGMENT_MD5S, each range's expected MD5."""
+    other_part_sizes: list[int] = field(default_factory=list)
+    """For PARTS_MD5, part sizes to try too if the ranges' own size does not match."""
     why_unchecked: str = ""
     """For NONE, why no check is possible."""
 
@@ -50,3 +52,25 @@ def even_ranges(size: int, chunk: int) -> list[tuple[int, int]]:
     if size == 0:
         return [(0, 0)]
     return [(start, min(chunk, size - start)) for start in range(0, size, chunk)]
+
+
+COMMON_PART_SIZES = [m * 1024 * 1024 for m in (5, 8, 10, 15, 16, 32, 50, 64, 100, 128, 256, 512)]
+"""Part sizes S3 tools use (aws CLI 8 MiB, rclone 5 MiB, s3cmd 15 MiB, ...)."""
+
+
+def part_size_candidates(size: int, count: int, preferred: list[int]) -> list[int]:
+    """Part sizes that split `size` bytes into exactly `count` parts, the
+    `preferred` first: an S3 multipart ETag tells the count, not the size."""
+    fits = []
+    for part in [*preferred, *COMMON_PART_SIZES]:
+        if part > 0 and (count - 1) * part < size <= count * part and part not in fits:
+            fits.append(part)
+    return fits
+
+
+def multipart_count(etag: str | None) -> int:
+    """N of an ETag of the form `md5-N`; 0 for any other ETag."""
+    if not etag or "-" not in etag:
+        return 0
+    tail = etag.rsplit("-", 1)[1]
+    return int(tail) if tail.isdigit() else 0

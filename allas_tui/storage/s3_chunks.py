@@ -13,12 +13,19 @@ from botocore.exceptions import ClientError, ResponseStreamingError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from allas_tui.storage import errors
-from allas_tui.storage.chunk_models import CheckKind, DownloadLayout, UploadedPart, even_ranges
+from allas_tui.storage.chunk_models import (
+    CheckKind,
+    DownloadLayout,
+    UploadedPart,
+    even_ranges,
+    multipart_count,
+    part_size_candidates,
+)
 from allas_tui.storage.hashing import is_plain_md5, multipart_etag
 from allas_tui.storage.models import ObjectHead
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
 from allas_tui.storage.s3_errors import s3_errors
-from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.settings import S3_MAX_PARTS, TransferSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -126,31 +133,32 @@ class S3Chunks:
         chunk = size if size <= self.settings.chunk_threshold else self.settings.chunk_size
         if is_plain_md5(etag):
             return DownloadLayout(size, etag, even_ranges(size, chunk), CheckKind.WHOLE_MD5)
-        part_size, count = self._part_shape(bucket, key, etag)
-        if part_size and count and (count - 1) * part_size < size <= count * part_size:
-            return DownloadLayout(size, etag, even_ranges(size, part_size), CheckKind.PARTS_MD5)
+        count = multipart_count(etag)
+        ours = self.settings.chunk_size_for(size, S3_MAX_PARTS)
+        sizes = part_size_candidates(size, count, [self._first_part_size(bucket, key, size), ours])
+        if sizes:
+            ranges = even_ranges(size, sizes[0])
+            return DownloadLayout(
+                size, etag, ranges, CheckKind.PARTS_MD5, other_part_sizes=sizes[1:]
+            )
         return DownloadLayout(
             size,
             etag,
             even_ranges(size, chunk),
             CheckKind.NONE,
-            why_unchecked="the ETag is not an MD5 and the part sizes are not known",
+            why_unchecked="the ETag is neither an MD5 nor an md5-of-parts that fits the size",
         )
 
-    def _part_shape(self, bucket: str, key: str, etag: str | None) -> tuple[int, int]:
-        """(size of part 1, number of parts) of a multipart object, or (0, 0).
-        Parts are assumed equal but for the last, as every S3 tool makes them."""
-        if not etag or "-" not in etag:
-            return 0, 0
-        count = etag.rsplit("-", 1)[1]
-        if not count.isdigit():
-            return 0, 0
+    def _first_part_size(self, bucket: str, key: str, size: int) -> int:
+        """Part 1's size where the server tells it (AWS does; radosgw ignores
+        partNumber and gives the whole size, which is then no answer)."""
         try:
             with self._errors("read", bucket, key):
                 head = self.client.head_object(Bucket=bucket, Key=key, PartNumber=1)
         except errors.StorageError:
-            return 0, 0
-        return int(head.get("ContentLength", 0)), int(count)
+            return 0
+        first = int(head.get("ContentLength", 0))
+        return first if first < size else 0
 
     def read_range(
         self,

@@ -14,7 +14,14 @@ from typing import Any
 from swiftclient.exceptions import ClientException
 
 from allas_tui.storage import errors
-from allas_tui.storage.chunk_models import CheckKind, DownloadLayout, UploadedPart, even_ranges
+from allas_tui.storage.chunk_models import (
+    CheckKind,
+    DownloadLayout,
+    UploadedPart,
+    even_ranges,
+    multipart_count,
+    part_size_candidates,
+)
 from allas_tui.storage.hashing import is_plain_md5, slo_etag
 from allas_tui.storage.models import ObjectHead, ObjectKind
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
@@ -157,8 +164,16 @@ class SwiftChunks:
                     offset += length
                 return DownloadLayout(size, etag, ranges, CheckKind.SEGMENT_MD5S, hashes)
             why = "its segments could not be listed to match its ETag"
+        elif sizes := part_size_candidates(size, multipart_count(etag), [chunk_size]):
+            return DownloadLayout(
+                size,
+                etag,
+                even_ranges(size, sizes[0]),
+                CheckKind.PARTS_MD5,
+                other_part_sizes=sizes[1:],
+            )
         else:
-            why = "it was uploaded in S3 parts, whose sizes Swift does not tell"
+            why = "its ETag is neither an MD5 nor an md5-of-parts that fits its size"
         return DownloadLayout(
             size, etag, even_ranges(size, chunk), CheckKind.NONE, why_unchecked=why
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from allas_tui.storage.control import TransferControl
 
 
 class Direction(enum.StrEnum):
@@ -20,22 +21,27 @@ class JobState(enum.StrEnum):
 
     QUEUED = "queued"
     RUNNING = "running"
+    PAUSED = "paused"
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    SKIPPED = "skipped"
 
     @property
     def finished(self) -> bool:
         """True once the job will do nothing more."""
-        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+        return self in _FINISHED
+
+
+_FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.SKIPPED})
 
 
 @dataclass(eq=False)
 class TransferJob:
     """A file going up or an object coming down.
 
-    The worker thread writes `state` and `done_bytes`; the UI only
-    reads them on its timer, so no lock is needed for these plain fields.
+    Worker threads write `state`, `done_bytes` and `note`; the UI only reads
+    them on its timer, so no lock is needed for these plain fields.
     """
 
     direction: Direction
@@ -43,18 +49,35 @@ class TransferJob:
     key: str
     local_path: Path
     size: int
+    policy: str = "ask"
+    """What to do if the target exists; see storage.settings.CONFLICT_POLICIES."""
     overwrite: bool = False
-    """Replace an existing local file (downloads); uploads always replace, after the
-    UI asked the user."""
+    """Set once the policy decided that an existing target is replaced."""
     state: JobState = JobState.QUEUED
     done_bytes: int = 0
     """Bytes moved so far, as the storage layer's progress meter reports them."""
     error: BaseException | None = None
     """Why the job failed, for the UI's error handler."""
-    cancel_event: threading.Event = field(default_factory=threading.Event)
-    """Set to ask the storage layer to stop and clean up."""
+    note: str = ""
+    """What the job is doing besides moving bytes: a retry, a wait, how it was checked."""
+    control: TransferControl = field(default_factory=TransferControl)
+    """How the queue stops, pauses and counts this job's requests."""
     job_id: int = 0
     """Queue-wide number, in the order jobs were added."""
+    batch_id: int = 0
+    """The batch (one upload or download command) this job came from."""
+    started: bool = False
+    """True once bytes began to move, so a resumed queue knows it was running."""
+    resume_id: str | None = None
+    """An unfinished multipart upload (S3 UploadId, Swift segment prefix)."""
+    part_path: Path | None = None
+    """A download's partial file."""
+    part_etag: str | None = None
+    done_ranges: set[int] = field(default_factory=set)
+    """Ranges of the partial file already written."""
+    journal_id: int | None = None
+    reused_bytes: int = 0
+    """Bytes an earlier run had moved, which this run did not move again."""
 
     @property
     def fraction(self) -> float:
@@ -62,6 +85,13 @@ class TransferJob:
         if self.size <= 0:
             return 1.0 if self.state is JobState.DONE else 0.0
         return min(1.0, self.done_bytes / self.size)
+
+    @property
+    def target(self) -> str:
+        """Where the bytes go, for messages."""
+        if self.direction is Direction.UPLOAD:
+            return f"{self.bucket}/{self.key}"
+        return str(self.local_path)
 
     def report_progress(self, done: int) -> None:
         """The storage layer's progress callback: cumulative bytes."""

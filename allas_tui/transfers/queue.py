@@ -1,8 +1,9 @@
-"""The transfer queue: runs uploads and downloads on a small pool of threads.
+"""The transfer queue: jobs run on one bounded set of threads, a few files at
+a time, their chunks sharing a pool of chunk threads.
 
 Worker threads only update counters on their jobs. The UI calls `snapshot()`
 on a timer and `take_finished()` to learn about results, so no thread ever
-waits for the screen.
+waits for the screen. With a journal, unfinished jobs survive the process.
 """
 
 from __future__ import annotations
@@ -11,91 +12,228 @@ import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from pathlib import Path
 
 from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.errors import TransferCancelled
-from allas_tui.storage.local_files import local_errors
+from allas_tui.storage.control import InFlight, TransferControl
+from allas_tui.storage.errors import StorageError, TransferCancelled, TransferSuspended
+from allas_tui.storage.retrying import RetryPolicy
+from allas_tui.transfers.batches import Batch
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
-from allas_tui.transfers.rates import RateWindow, eta_seconds
+from allas_tui.transfers.journal import Journal
+from allas_tui.transfers.runner import JobRunner
+from allas_tui.transfers.snapshot import QueueSnapshot, Sampler
+from allas_tui.transfers.walking import Found, Skipped, walk_downloads, walk_uploads
 
-FILES_AT_ONCE = 3
-"""Files moving at the same time. Each large file also sends its chunks in
-parallel, and login nodes allow one core, so a few is enough."""
-
-
-@dataclass(frozen=True, slots=True)
-class JobView:
-    """One job as the panel shows it at one moment."""
-
-    job: TransferJob
-    rate: float | None
-    eta: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class QueueSnapshot:
-    """Every job and the totals, sampled at one moment."""
-
-    jobs: list[JobView]
-    total_bytes: int
-    done_bytes: int
-    rate: float | None
-    eta: float | None
-    active: int
-    """Jobs queued or running."""
-    failed: int
+MAX_UNSTARTED = 2_000
+"""The walk pauses while this many jobs wait to start, so a tree of millions
+of files never sits in memory at once."""
+KEEP_FINISHED = 1_000
+"""Finished jobs kept for the panel; older ones are only counted."""
 
 
 class TransferQueue:
-    """Runs transfer jobs against one backend, a few at a time."""
+    """Runs transfer jobs against one backend."""
 
     def __init__(
         self,
         backend: StorageBackend,
-        files_at_once: int = FILES_AT_ONCE,
+        *,
+        journal: Journal | None = None,
+        account: str = "",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.backend = backend
-        self.clock = clock
-        """Where times come from; tests pass a fixed clock."""
-        self._pool = ThreadPoolExecutor(files_at_once, thread_name_prefix="allas-transfer")
+        settings = backend.settings
+        self.journal = journal
+        self.account = account
+        """Which login the journal files these jobs under."""
+        self._files = ThreadPoolExecutor(
+            settings.files_at_once, thread_name_prefix="allas-transfer"
+        )
+        self._chunks = ThreadPoolExecutor(settings.chunks_at_once, thread_name_prefix="allas-chunk")
+        self.paused = threading.Event()
+        self.in_flight = InFlight()
+        """Chunk requests in flight now, and the peak, across every job."""
+        self._retry = RetryPolicy(settings.retries)
+        self._runner = JobRunner(backend, self._chunks, journal, self._park)
+        self._sampler = Sampler(clock)
         self._jobs: list[TransferJob] = []
-        self._ids = itertools.count(1)
+        self._batches: list[Batch] = []
         self._finished: deque[TransferJob] = deque()
-        self._rates: dict[int, RateWindow] = {}
-        self._total_rate = RateWindow()
+        self._ids = itertools.count(1)
+        self._batch_ids = itertools.count(1)
+        self._unstarted = 0
         self._lock = threading.Lock()
+        self._room = threading.Condition(self._lock)
+        self._closing = False
 
-    @property
-    def jobs(self) -> list[TransferJob]:
-        """Every job added, oldest first."""
+    # -- adding work -----------------------------------------------------------
+    def upload(
+        self, paths: Iterable[Path], bucket: str, prefix: str, policy: str | None = None
+    ) -> Batch:
+        """Upload files and directories to `bucket` under `prefix`, walking as it goes."""
+        paths = list(paths)
+        names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+        what = f"upload {names} to {bucket}/{prefix}"
+        return self._batch(Direction.UPLOAD, what, policy, walk_uploads(paths, bucket, prefix))
+
+    def download(
+        self,
+        bucket: str,
+        base_prefix: str,
+        keys: Iterable[tuple[str, int]],
+        folders: Iterable[str],
+        dest: Path,
+        policy: str | None = None,
+    ) -> Batch:
+        """Download objects (key, size or -1) and folders of `bucket` below `dest`."""
+        found = walk_downloads(self.backend, bucket, base_prefix, list(keys), list(folders), dest)
+        what = f"download from {bucket}/{base_prefix} to {dest}"
+        return self._batch(Direction.DOWNLOAD, what, policy, found)
+
+    def add(self, jobs: Iterable[TransferJob], policy: str | None = None) -> Batch:
+        """Queue ready-made jobs (from the journal, or a test) as one batch."""
+        jobs = list(jobs)
+        direction = jobs[0].direction if jobs else Direction.UPLOAD
+        return self._batch(direction, f"{len(jobs)} transfers", policy, iter(jobs))
+
+    def _batch(
+        self, direction: Direction, what: str, policy: str | None, found: Iterator[Found]
+    ) -> Batch:
+        batch = Batch(
+            next(self._batch_ids), direction, what, policy or self.backend.settings.on_conflict
+        )
         with self._lock:
-            return list(self._jobs)
+            self._batches.append(batch)
+        threading.Thread(
+            target=self._walk, args=(batch, found), name=f"allas-walk-{batch.batch_id}", daemon=True
+        ).start()
+        return batch
 
-    def add(self, jobs: Iterable[TransferJob], start: bool = True) -> None:
-        """Queue `jobs`; they start as soon as a thread is free (unless not `start`)."""
+    def _walk(self, batch: Batch, found: Iterator[Found]) -> None:
+        group: list[TransferJob] = []
+        flushed = time.monotonic()
+        try:
+            for item in found:
+                if self._closing:
+                    return
+                if isinstance(item, Skipped):
+                    batch.skipped[item.name] = item.reason
+                    continue
+                group.append(item)
+                # the first jobs go at once; later ones in groups, to spare the journal
+                if len(group) >= 200 or time.monotonic() - flushed > 0.2 or batch.found == 0:
+                    self._enqueue(batch, group)
+                    group, flushed = [], time.monotonic()
+            self._enqueue(batch, group)
+        except Exception as exc:
+            self._enqueue(batch, group)
+            batch.error = exc
+        finally:
+            batch.counting = False
+
+    def _enqueue(self, batch: Batch, jobs: list[TransferJob]) -> None:
+        if not jobs:
+            return
+        with self._room:
+            while self._unstarted > MAX_UNSTARTED and not self._closing:
+                self._room.wait(0.5)
         for job in jobs:
+            job.batch_id = batch.batch_id
             job.job_id = next(self._ids)
-            with self._lock:
-                self._jobs.append(job)
-            if start:
-                self._pool.submit(self._run, job)
+            if job.journal_id is None and job.policy == "ask":
+                job.policy = batch.policy
+            job.control = self._control(job)
+        if self.journal is not None:
+            self.journal.add(self.account, [j for j in jobs if j.journal_id is None])
+        with self._lock:
+            self._jobs.extend(jobs)
+            self._unstarted += len(jobs)
+            batch.found += len(jobs)
+        for job in jobs:
+            self._files.submit(self._run, job)
+
+    def _control(self, job: TransferJob) -> TransferControl:
+        def on_retry(attempt: int, allowed: int, exc: StorageError, wait: float) -> None:
+            job.note = f"retry {attempt}/{allowed} in {wait:.1f}s: {exc.message}"
+
+        return TransferControl(
+            paused=self.paused, retry=self._retry, on_retry=on_retry, in_flight=self.in_flight
+        )
+
+    # -- the user's controls -----------------------------------------------------
+    def pause(self) -> None:
+        """Hold every job: running requests finish their chunk, then wait."""
+        self.paused.set()
+        for job in self.jobs:
+            if job.state in (JobState.QUEUED, JobState.RUNNING):
+                job.state = JobState.PAUSED
+
+    def resume(self) -> None:
+        """Let held jobs go on."""
+        self.paused.clear()
+        for job in self.jobs:
+            if job.state is JobState.PAUSED:
+                job.state = JobState.RUNNING if job.started else JobState.QUEUED
+
+    def cancel(self, job: TransferJob) -> None:
+        """Stop one job and clean up what it sent or wrote."""
+        if job.state.finished:
+            return
+        job.control.cancel()
+        with self._lock:
+            parked = [b for b in self._batches if job in b.parked]
+            for batch in parked:
+                batch.parked.remove(job)
+        if parked:
+            self._finish(job, JobState.CANCELLED)
 
     def cancel_all(self) -> None:
-        """Ask every unfinished job to stop."""
+        """Stop every unfinished job."""
         for job in self.jobs:
-            if not job.state.finished:
-                job.cancel_event.set()
+            self.cancel(job)
+
+    def retry_failed(self) -> int:
+        """Queue the failed jobs again; how many."""
+        again = [j for j in self.jobs if j.state is JobState.FAILED]
+        for job in again:
+            job.state, job.error, job.note, job.done_bytes = JobState.QUEUED, None, "", 0
+            job.control = self._control(job)
+        if self.journal is not None and again:
+            self.journal.add(self.account, again)
+        with self._lock:
+            self._unstarted += len(again)
+        for job in again:
+            self._files.submit(self._run, job)
+        return len(again)
 
     def clear_finished(self) -> int:
-        """Forget jobs that are done, failed or cancelled; how many went."""
+        """Forget jobs that ended; how many went."""
         with self._lock:
             before = len(self._jobs)
             self._jobs = [j for j in self._jobs if not j.state.finished]
+            self._sampler.forget_retired()
+            self._batches = [b for b in self._batches if b.counting or b.parked]
             return before - len(self._jobs)
+
+    def question(self) -> Batch | None:
+        """A batch with jobs whose targets exist, waiting for the user's policy."""
+        with self._lock:
+            return next((b for b in self._batches if b.parked and b.policy == "ask"), None)
+
+    def answer(self, batch: Batch, policy: str) -> None:
+        """Set `batch`'s policy and let its waiting jobs go on under it."""
+        with self._lock:
+            batch.policy = policy
+            parked, batch.parked = batch.parked, []
+            self._unstarted += len(parked)
+        for job in parked:
+            job.policy = policy
+            job.note = ""
+            self._files.submit(self._run, job)
 
     def take_finished(self) -> list[TransferJob]:
         """Jobs that finished since the last call, for the UI to report."""
@@ -104,73 +242,85 @@ class TransferQueue:
             taken.append(self._finished.popleft())
         return taken
 
-    def snapshot(self) -> QueueSnapshot:
-        """The jobs with their rates and ETAs, and the totals, as of now."""
-        now = self.clock()
-        views = []
-        total = done = active = failed = 0
-        for job in self.jobs:
-            rate = eta = None
-            if job.state is JobState.RUNNING:
-                window = self._rates.setdefault(job.job_id, RateWindow())
-                rate = window.sample(now, job.done_bytes)
-                eta = eta_seconds(job.size - job.done_bytes, rate)
-            else:
-                self._rates.pop(job.job_id, None)
-            total += job.size
-            done += job.done_bytes
-            active += not job.state.finished
-            failed += job.state is JobState.FAILED
-            views.append(JobView(job, rate, eta))
-        total_rate = self._total_rate.sample(now, done) if active else None
-        total_eta = eta_seconds(total - done, total_rate) if active else None
-        return QueueSnapshot(views, total, done, total_rate, total_eta, active, failed)
+    # -- reading -------------------------------------------------------------------
+    @property
+    def jobs(self) -> list[TransferJob]:
+        """The jobs kept for the panel, oldest first."""
+        with self._lock:
+            return list(self._jobs)
+
+    @property
+    def batches(self) -> list[Batch]:
+        """Batches still known to the queue."""
+        with self._lock:
+            return list(self._batches)
 
     @property
     def active_count(self) -> int:
-        """Jobs queued or running."""
-        return sum(not j.state.finished for j in self.jobs)
+        """Jobs not yet ended, and whether a walk is still finding more."""
+        return sum(not j.state.finished for j in self.jobs) + any(b.counting for b in self.batches)
+
+    def snapshot(self) -> QueueSnapshot:
+        """The jobs with their rates and ETAs, and the totals, as of now."""
+        return self._sampler.sample(self.jobs, self.batches, self.paused.is_set(), self.in_flight)
 
     def shutdown(self) -> None:
-        """Cancel what is left and wait for the threads to clean up."""
-        self.cancel_all()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop for now: running jobs stop where they are and stay in the
+        journal, so the next start can resume them."""
+        self._closing = True
+        for job in self.jobs:
+            if not job.state.finished:
+                job.control.suspend()
+        with self._room:
+            self._room.notify_all()
+        self._files.shutdown(wait=True, cancel_futures=True)
+        self._chunks.shutdown(wait=True, cancel_futures=True)
 
-    # -- worker side -------------------------------------------------------
+    def discard(self, jobs: Iterable[TransferJob]) -> None:
+        """Drop journalled jobs the user does not want to resume, cleaning up
+        their partial files and unfinished uploads. Blocks: call from a thread."""
+        for job in jobs:
+            self._runner.clean_up(job)
+            if self.journal is not None:
+                self.journal.remove(job)
+
+    # -- worker side ------------------------------------------------------------------
+    def _park(self, job: TransferJob) -> None:
+        with self._lock:
+            batch = next(b for b in self._batches if b.batch_id == job.batch_id)
+            if batch.policy != "ask":  # answered while this job was checking
+                job.policy = batch.policy
+                self._unstarted += 1
+                self._files.submit(self._run, job)
+                return
+            job.note = "exists: waiting for your answer"
+            batch.parked.append(job)
+
     def _run(self, job: TransferJob) -> None:
-        if job.cancel_event.is_set():
-            self._finish(job, JobState.CANCELLED)
-            return
-        job.state = JobState.RUNNING
+        with self._room:
+            self._unstarted -= 1
+            self._room.notify_all()
+        batch_policy = next((b.policy for b in self.batches if b.batch_id == job.batch_id), "ask")
+        if job.policy == "ask" and batch_policy != "ask":
+            job.policy = batch_policy
         try:
-            if job.direction is Direction.UPLOAD:
-                self.backend.upload_file(
-                    job.local_path,
-                    job.bucket,
-                    job.key,
-                    progress=job.report_progress,
-                    cancel=job.cancel_event,
-                )
-            else:
-                with local_errors(job.local_path.parent):
-                    job.local_path.parent.mkdir(parents=True, exist_ok=True)
-                self.backend.download_file(
-                    job.bucket,
-                    job.key,
-                    job.local_path,
-                    overwrite=job.overwrite,
-                    progress=job.report_progress,
-                    cancel=job.cancel_event,
-                )
+            state = self._runner.run(job)
+        except TransferSuspended:
+            return  # the journal keeps it for the next start
         except TransferCancelled:
-            self._finish(job, JobState.CANCELLED)
+            state = JobState.CANCELLED
         except Exception as exc:
             job.error = exc
-            self._finish(job, JobState.FAILED)
-        else:
-            job.done_bytes = job.size
-            self._finish(job, JobState.DONE)
+            state = JobState.FAILED
+        if state is not None:
+            self._finish(job, state)
 
     def _finish(self, job: TransferJob, state: JobState) -> None:
+        if state is JobState.DONE:
+            job.done_bytes = job.size
         job.state = state
+        if self.journal is not None:
+            self.journal.remove(job)
         self._finished.append(job)
+        with self._lock:
+            self._jobs = self._sampler.retire(self._jobs, KEEP_FINISHED)

@@ -1,0 +1,103 @@
+"""Expanding what the user picked into jobs lazily, as the walk goes, so the
+first transfers start at once instead of after the whole tree is counted."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.errors import LocalFileError
+from allas_tui.transfers.jobs import Direction, TransferJob
+from allas_tui.transfers.planning import local_path_for
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something that cannot be transferred, with why."""
+
+    name: str
+    reason: str
+
+
+Found = TransferJob | Skipped
+
+
+def walk_uploads(paths: Iterable[Path], bucket: str, prefix: str) -> Iterator[Found]:
+    """A job per file: a file goes to `prefix + name`, a directory's files to
+    `prefix + dirname/relative/path`, in name order, found as the walk goes.
+    Symlinked directories are not followed."""
+    for path in paths:
+        if path.is_dir():
+            yield from _walk_directory(path, prefix + path.name + "/", bucket)
+        elif path.is_file():
+            yield TransferJob(Direction.UPLOAD, bucket, prefix + path.name, path, _size(path))
+        elif not path.exists():
+            raise LocalFileError(f"{path} does not exist.", hint="Check the path and try again.")
+        else:
+            yield Skipped(str(path), "not a regular file")
+
+
+def _walk_directory(root: Path, key_prefix: str, bucket: str) -> Iterator[Found]:
+    """Depth first, in name order, one directory listing in memory at a time
+    per level, so a tree of millions of files costs little memory."""
+    try:
+        with os.scandir(root) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(str(root), exc.strerror or str(exc))
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk_directory(Path(entry.path), f"{key_prefix}{entry.name}/", bucket)
+            elif entry.is_file():
+                size = entry.stat().st_size
+                path = Path(entry.path)
+                yield TransferJob(Direction.UPLOAD, bucket, key_prefix + entry.name, path, size)
+            else:
+                yield Skipped(entry.path, "not a regular file")
+        except OSError as exc:
+            yield Skipped(entry.path, exc.strerror or str(exc))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise LocalFileError(f"Cannot read {path}: {exc.strerror}.") from exc
+
+
+def walk_downloads(
+    backend: StorageBackend,
+    bucket: str,
+    base_prefix: str,
+    keys: Iterable[tuple[str, int]],
+    folders: Iterable[str],
+    dest: Path,
+) -> Iterator[Found]:
+    """Jobs for objects (key, size; -1 when unknown) and for everything under
+    pseudo-folders, page by page, each landing at its key relative to
+    `base_prefix` below `dest`."""
+
+    def job(key: str, size: int) -> Found | None:
+        if key.endswith("/"):
+            return None  # a folder marker object holds no data
+        try:
+            target = local_path_for(dest, key.removeprefix(base_prefix))
+        except ValueError as exc:
+            return Skipped(key, str(exc))
+        if size < 0:
+            size = backend.head_object(bucket, key).size
+        return TransferJob(Direction.DOWNLOAD, bucket, key, target, size)
+
+    for key, size in keys:
+        if (found := job(key, size)) is not None:
+            yield found
+    for folder in folders:
+        for page in backend.iter_pages(bucket, folder):
+            for obj in page.objects:
+                if (found := job(obj.key, obj.size if obj.size_known else -1)) is not None:
+                    yield found

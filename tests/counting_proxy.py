@@ -1,0 +1,56 @@
+"""A TCP relay that counts the bytes a client sends to a server: what the
+server receives, TLS and all, without looking inside."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+
+class CountingProxy:
+    """Listens on 127.0.0.1 (a free port) and relays every connection to `target`."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.sent_to_server = 0
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def reset(self) -> None:
+        """Start counting from zero."""
+        with self._lock:
+            self.sent_to_server = 0
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, upstream: bool) -> None:
+        try:
+            while data := source.recv(1 << 20):
+                if upstream:
+                    with self._lock:
+                        self.sent_to_server += len(data)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._closed = True
+        self._listener.close()

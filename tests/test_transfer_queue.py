@@ -1,0 +1,159 @@
+"""The transfer queue against the local Allas, on both protocols: directory
+round trips, large chunked files, cancel, policies and progress."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import Stack, remove_bucket, unique_name
+from transfer_helpers import make_tree, md5_file, tree_digests, wait_done
+
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.s3 import S3Backend
+from allas_tui.storage.settings import MiB, TransferSettings
+from allas_tui.storage.swift import SwiftBackend
+from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.transfers.queue import TransferQueue
+
+pytestmark = pytest.mark.stack
+
+CHUNKED = TransferSettings(chunk_threshold=16 * MiB, chunk_size=16 * MiB, chunks_at_once=6)
+
+
+def test_directory_round_trip(backend: StorageBackend, bucket: str, tmp_path: Path) -> None:
+    source = tmp_path / "project"
+    total = make_tree(source)
+    queue = TransferQueue(backend)
+    batch = queue.upload([source], bucket, "runs/")
+    wait_done(queue)
+    snap = queue.snapshot()
+    assert batch.found == 300 and batch.error is None and not batch.skipped
+    assert snap.failed == 0 and snap.finished_count == 300
+    assert snap.total_bytes == snap.done_bytes == total
+
+    dest = tmp_path / "back"
+    queue.download(bucket, "runs/", [], ["runs/project/"], dest)
+    wait_done(queue)
+    assert queue.snapshot().failed == 0
+    assert tree_digests(dest / "project") == tree_digests(source)
+    assert not list(dest.rglob("*.allas-part"))
+    queue.shutdown()
+
+
+def _large_backend(stack: Stack, combination: str) -> StorageBackend:
+    return stack.backend(combination, CHUNKED)
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift", "swift-swift"], indirect=True)
+def test_large_file_goes_up_and_down_in_parallel_chunks(
+    stack: Stack, combination: str, random_file, tmp_path: Path
+) -> None:
+    backend = _large_backend(stack, combination)
+    bucket = unique_name("big")
+    backend.create_bucket(bucket)
+    size = 200 * 1000 * 1000
+    source = random_file(size, "big.bin")
+    try:
+        for direction in (Direction.UPLOAD, Direction.DOWNLOAD):
+            queue = TransferQueue(backend)
+            target = tmp_path / "big-back.bin"
+            job = TransferJob(direction, bucket, "big.bin",
+                              source if direction is Direction.UPLOAD else target, size)
+            seen: list[int] = []
+            lock = threading.Lock()
+
+            def record(done: int, job: TransferJob = job) -> None:
+                with lock:
+                    seen.append(done)
+                job.done_bytes = done
+
+            job.report_progress = record  # type: ignore[method-assign]
+            queue.add([job])
+            wait_done(queue)
+            assert job.state is JobState.DONE, job.error
+            assert seen == sorted(seen) and seen[-1] == size and max(seen) == size
+            assert queue.in_flight.peak > 1, "chunks did not overlap"
+            assert "verified" in job.note
+            queue.shutdown()
+        assert md5_file(tmp_path / "big-back.bin") == md5_file(source)
+    finally:
+        remove_bucket(backend, bucket)
+
+
+def _leftovers(backend: StorageBackend, bucket: str) -> list[str]:
+    names = [o.key for page in backend.iter_pages(bucket) for o in page.objects]
+    if isinstance(backend, S3Backend):
+        uploads = backend.client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+        names += [f"upload:{u['Key']}" for u in uploads]
+    if isinstance(backend, SwiftBackend):
+        try:
+            names += [o.key for p in backend.iter_pages(f"{bucket}_segments") for o in p.objects]
+        except Exception:  # noqa: S110 - no segment container at all is what we hope for
+            pass
+    return names
+
+
+def test_cancel_mid_upload_leaves_nothing(
+    stack: Stack, combination: str, random_file
+) -> None:
+    backend = _large_backend(stack, combination)
+    bucket = unique_name("cancel")
+    backend.create_bucket(bucket)
+    source = random_file(120 * MiB, "cancel.bin")
+    try:
+        queue = TransferQueue(backend)
+        job = TransferJob(Direction.UPLOAD, bucket, "cancel.bin", source, source.stat().st_size)
+        queue.add([job])
+        deadline = time.monotonic() + 60
+        while job.done_bytes < 40 * MiB and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert job.state is JobState.RUNNING and job.done_bytes < job.size
+        queue.cancel(job)
+        wait_done(queue)
+        assert job.state is JobState.CANCELLED
+        assert _leftovers(backend, bucket) == []
+        queue.shutdown()
+    finally:
+        remove_bucket(backend, bucket)
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift"], indirect=True)
+def test_existing_local_file_needs_the_policy(
+    backend: StorageBackend, bucket: str, tmp_path: Path
+) -> None:
+    src = tmp_path / "report.txt"
+    src.write_bytes(b"from allas\n")
+    backend.upload_file(src, bucket, "report.txt")
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    mine = dest / "report.txt"
+    mine.write_bytes(b"my local edits\n")
+    queue = TransferQueue(backend)
+
+    queue.download(bucket, "", [("report.txt", -1)], [], dest, policy="ask")
+    deadline = time.monotonic() + 30
+    while queue.question() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    question = queue.question()
+    assert question is not None and len(question.parked) == 1
+    assert mine.read_bytes() == b"my local edits\n"
+    queue.answer(question, "skip")
+    wait_done(queue)
+    assert mine.read_bytes() == b"my local edits\n"
+
+    queue.download(bucket, "", [("report.txt", -1)], [], dest, policy="keep-both")
+    wait_done(queue)
+    assert (dest / "report (1).txt").read_bytes() == b"from allas\n"
+    assert mine.read_bytes() == b"my local edits\n"
+
+    queue.download(bucket, "", [("report.txt", -1)], [], dest, policy="skip-identical")
+    wait_done(queue)
+    assert mine.read_bytes() == b"from allas\n"  # it differed, so it was replaced
+    queue.download(bucket, "", [("report.txt", -1)], [], dest, policy="skip-identical")
+    wait_done(queue)
+    assert queue.jobs[-1].state is JobState.SKIPPED and "identical" in queue.jobs[-1].note
+    assert sorted(p.name for p in dest.iterdir()) == ["report (1).txt", "report.txt"]
+    queue.shutdown()

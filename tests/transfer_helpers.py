@@ -1,0 +1,57 @@
+"""Helpers for the transfer tests: making trees of files, waiting for a queue,
+and comparing trees byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import time
+from pathlib import Path
+
+from allas_tui.storage.settings import MiB
+from allas_tui.transfers.queue import TransferQueue
+
+
+def make_tree(root: Path, count: int = 300, biggest: int = 20 * MiB, seed: int = 4) -> int:
+    """`count` files of random bytes in nested folders, from 0 bytes up to
+    `biggest` (a few large, most small); their total size."""
+    rng = random.Random(seed)
+    sizes = [0, 1, biggest, biggest - 1, 9 * MiB]
+    sizes += [rng.choice([rng.randrange(0, 4096), rng.randrange(4096, 300_000)])
+              for _ in range(count - len(sizes))]
+    total = 0
+    for index, size in enumerate(sizes):
+        folder = root / f"d{index % 7}" / (f"sub{index % 3}" if index % 2 else "")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"file-{index:03d}.bin").write_bytes(os.urandom(size))
+        total += size
+    return total
+
+
+def tree_digests(root: Path) -> dict[str, str]:
+    """Relative path → MD5 of every file under `root`."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.md5(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def md5_file(path: Path) -> str:
+    digest = hashlib.md5()
+    with path.open("rb") as f:
+        while block := f.read(4 * MiB):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def wait_done(queue: TransferQueue, timeout: float = 300.0) -> None:
+    """Wait until the queue has nothing left to do; fail on a timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        snap = queue.snapshot()
+        if not snap.active and not snap.counting:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the queue did not finish in {timeout} s: {queue.snapshot()}")
