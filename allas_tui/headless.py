@@ -12,18 +12,12 @@ from typing import TextIO
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.transfers.jobs import JobState
-from allas_tui.transfers.journal import Journal
+from allas_tui.transfers.journal import Journal, account_key
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.transfers.snapshot import QueueSnapshot
 
 REPORT_EVERY = 2.0
 """Seconds between progress lines."""
-
-
-def account_key(backend: StorageBackend) -> str:
-    """Which login journalled jobs belong to: protocol and project. The
-    endpoint is left out so a job survives a change of route to the same store."""
-    return f"{backend.protocol.value}:{backend.project or ''}"
 
 
 def _line(snap: QueueSnapshot) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.app import AllasApp
 from allas_tui.ui.widgets.transfer_panel import TransferPanel
 
@@ -85,16 +86,32 @@ async def transfers_in_progress(pilot: Pilot[int]) -> None:
         TransferJob(up, "climate-era5", "era5/readme.md", Path("d"), 4_096),
     ]
     jobs[0].state, jobs[0].done_bytes = JobState.RUNNING, 1_000_000_000
+    jobs[0].started = True
     jobs[1].state, jobs[1].done_bytes = JobState.DONE, 12_582_912
+    jobs[1].note = "verified (md5-of-parts)"
+    jobs[2].note = "retry 1/5 in 0.8s: Allas could not upload part 3 now (SlowDown)"
+    jobs[2].state, jobs[2].started = JobState.RUNNING, True
     jobs[3].state = JobState.FAILED
     jobs[3].error = PermissionError("Permission denied: era5/readme.md")
-    app.queue.add(jobs, start=False)
+    assert app.backend is not None
+    queue = ShowcaseQueue(app.backend, clock=clock)
+    app.queue = queue
+    queue.add(jobs)
+    await pilot.pause(0.1)
     panel = app.query_one(TransferPanel)
+    panel.queue = queue
     panel.refresh_from_queue()  # first sample, at the fixed time
     clock.now += 4.0
     jobs[0].done_bytes += 4 * 180_000_000  # 180 MB/s over four seconds
     panel.refresh_from_queue()
     await pilot.pause(0.2)
+
+
+class ShowcaseQueue(TransferQueue):
+    """A queue whose jobs stay as the scene set them: nothing is transferred."""
+
+    def _run(self, job: TransferJob) -> None:
+        return
 
 
 SCENES: dict[str, Scene] = {

@@ -215,11 +215,13 @@ async def test_quit_asks_first_while_transfers_are_queued(tmp_path: Path) -> Non
         source = tmp_path / "waiting.bin"
         source.write_bytes(b"x" * 10)
         job = TransferJob(Direction.UPLOAD, "empty-bucket", "waiting.bin", source, 10)
-        app.queue.add([job], start=False)  # queued, never started: it stays active
+        app.queue.pause()  # the job waits, so it stays active
+        app.queue.add([job])
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         body = str(app.screen.query_one("#dialog-body").render())
-        assert "1 transfers are still running or queued. Quitting cancels them" in body
+        assert "1 transfers are still running or queued. Quitting stops them" in body
+        assert "resume" in body
         await pilot.press("n")
         await pilot.pause(0.2)
         assert app.is_running and not isinstance(app.screen, ConfirmScreen)
@@ -228,7 +230,7 @@ async def test_quit_asks_first_while_transfers_are_queued(tmp_path: Path) -> Non
         await pilot.press("y")
         await pilot.pause(0.2)
     assert app.return_code == 0
-    assert job.cancel_event.is_set()
+    assert job.control.suspended  # stopped to resume later, not cancelled
 
 
 async def test_the_command_palette_offers_actions_by_name() -> None:

@@ -60,8 +60,13 @@ def test_large_file_goes_up_and_down_in_parallel_chunks(
         for direction in (Direction.UPLOAD, Direction.DOWNLOAD):
             queue = TransferQueue(backend)
             target = tmp_path / "big-back.bin"
-            job = TransferJob(direction, bucket, "big.bin",
-                              source if direction is Direction.UPLOAD else target, size)
+            job = TransferJob(
+                direction,
+                bucket,
+                "big.bin",
+                source if direction is Direction.UPLOAD else target,
+                size,
+            )
             seen: list[int] = []
             lock = threading.Lock()
 
@@ -96,9 +101,7 @@ def _leftovers(backend: StorageBackend, bucket: str) -> list[str]:
     return names
 
 
-def test_cancel_mid_upload_leaves_nothing(
-    stack: Stack, combination: str, random_file
-) -> None:
+def test_cancel_mid_upload_leaves_nothing(stack: Stack, combination: str, random_file) -> None:
     backend = _large_backend(stack, combination)
     bucket = unique_name("cancel")
     backend.create_bucket(bucket)

@@ -18,8 +18,10 @@ def make_tree(root: Path, count: int = 300, biggest: int = 20 * MiB, seed: int =
     `biggest` (a few large, most small); their total size."""
     rng = random.Random(seed)
     sizes = [0, 1, biggest, biggest - 1, 9 * MiB]
-    sizes += [rng.choice([rng.randrange(0, 4096), rng.randrange(4096, 300_000)])
-              for _ in range(count - len(sizes))]
+    sizes += [
+        rng.choice([rng.randrange(0, 4096), rng.randrange(4096, 300_000)])
+        for _ in range(count - len(sizes))
+    ]
     total = 0
     for index, size in enumerate(sizes):
         folder = root / f"d{index % 7}" / (f"sub{index % 3}" if index % 2 else "")

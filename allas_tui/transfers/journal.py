@@ -14,6 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
+from allas_tui.storage.backend import StorageBackend
 from allas_tui.transfers.jobs import Direction, TransferJob
 
 _SCHEMA = """
@@ -33,6 +34,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     done_ranges TEXT NOT NULL DEFAULT ''
 )
 """
+
+
+def account_key(backend: StorageBackend) -> str:
+    """Which login journalled jobs belong to: protocol and project. The
+    endpoint is left out so a job survives a change of route to the same store."""
+    return f"{backend.protocol.value}:{backend.project or ''}"
 
 
 def default_journal_path() -> Path:

@@ -21,11 +21,13 @@ from allas_tui.storage.errors import StorageError
 from allas_tui.storage.models import BucketInfo
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
 from allas_tui.storage.settings import TransferSettings
+from allas_tui.transfers.jobs import TransferJob
+from allas_tui.transfers.journal import Journal, account_key
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.commands import palette_commands
 from allas_tui.ui.listing import RowPage, row_pages
 from allas_tui.ui.location import Location
-from allas_tui.ui.operations import Operations
+from allas_tui.ui.operations import Operations, cursor_key
 from allas_tui.ui.safe_text import safe_text, visible
 from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.login_failed import LoginFailedScreen
@@ -113,9 +115,11 @@ class AllasApp(App[int]):
         discovery: Discovery | None = None,
         keymap: Mapping[str, str] | None = None,
         clock: Callable[[], float] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         """Open `profile`, or the demo store when it is None. With a `discovery`
-        and no profile, first say where credentials were looked for."""
+        and no profile, first say where credentials were looked for. With a
+        `journal`, transfers survive the app and unfinished ones are offered."""
         super().__init__()
         self.profile = profile
         self.settings = settings or TransferSettings()
@@ -125,6 +129,7 @@ class AllasApp(App[int]):
         """Where the transfer queue gets times (tests fix it)."""
         self.backend: StorageBackend | None = None
         self.queue: TransferQueue | None = None
+        self.journal = journal
         self.location = Location()
         """What the object table shows."""
         self.buckets: list[BucketInfo] = []
@@ -231,14 +236,26 @@ class AllasApp(App[int]):
     def on_allas_app_connected(self, message: Connected) -> None:
         """Wire the panes to the backend and list the buckets."""
         self.backend = message.backend
+        unfinished: list[TransferJob] = []
         if self.queue is None:
-            self.queue = TransferQueue(message.backend, clock=self.clock or time.monotonic)
+            account = account_key(message.backend)
+            self.queue = TransferQueue(
+                message.backend,
+                journal=self.journal,
+                account=account,
+                clock=self.clock or time.monotonic,
+            )
+            if self.journal is not None:
+                unfinished = self.journal.unfinished(account)
         self.query_one(TransferPanel).queue = self.queue
         self.query_one(BucketTree).backend = message.backend
         self.query_one(StatusHeader).show_connection(message.profile, message.backend)
         self.set_status(f"Connected with {message.profile.name} ({message.profile.source})")
         self.open_location(Location(), listed=message.buckets)
         self.query_one(ObjectTable).focus()
+        if unfinished:
+            flows = self.operations.transfers
+            self.operations.start("offer resume", lambda: flows.offer_resume(unfinished))
 
     # -- listing ----------------------------------------------------------------
     def open_location(
@@ -334,6 +351,10 @@ class AllasApp(App[int]):
     def action_refresh(self) -> None:
         """List the current location again."""
         self.open_location(self.location)
+
+    def refresh_listing(self) -> None:
+        """List the current location again, keeping the cursor on its row."""
+        self.open_location(self.location, return_to=cursor_key(self))
 
     def action_toggle_transfers(self) -> None:
         """Show or hide the transfer panel."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.filesize import decimal
@@ -17,31 +16,19 @@ from rich.text import Text
 
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import InvalidBucketName
-from allas_tui.transfers.jobs import Direction, JobState, TransferJob
-from allas_tui.transfers.planning import (
-    TransferPlan,
-    existing_local,
-    existing_remote,
-    plan_downloads,
-    plan_uploads,
-)
 from allas_tui.ui.deleting import DeleteFlow
 from allas_tui.ui.location import Location
 from allas_tui.ui.safe_text import visible
 from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
 from allas_tui.ui.screens.details import DetailsScreen
 from allas_tui.ui.screens.prompt import PromptScreen
-from allas_tui.ui.screens.upload_dialog import PathSuggester, UploadDialog
-from allas_tui.ui.selection import Selection, current_selection, name_list
+from allas_tui.ui.selection import Selection, current_selection
+from allas_tui.ui.transfer_flows import TransferFlows
 from allas_tui.ui.widgets.object_rows import RowKind
 from allas_tui.ui.widgets.object_table import ObjectTable
-from allas_tui.ui.widgets.transfer_panel import TransferPanel
 
 if TYPE_CHECKING:
     from allas_tui.ui.app import AllasApp
-
-OVERWRITE = Choice(("o",), "o: overwrite them", "overwrite")
-SKIP = Choice(("s",), "s: skip them", "skip")
 
 
 def bucket_name_problem(name: str) -> str | None:
@@ -59,7 +46,7 @@ class Operations:
     def __init__(self, app: AllasApp) -> None:
         self.app = app
         self.deleting = DeleteFlow(app)
-        self._reported_all_done = True
+        self.transfers = TransferFlows(app)
 
     def start(self, name: str, flow: Callable[[], Awaitable[None]]) -> None:
         """Run `flow` as a named async worker; a stopped flow ends quietly."""
@@ -115,134 +102,15 @@ class Operations:
     # -- transfers -----------------------------------------------------------------
     async def upload(self) -> None:
         """Pick local files or directories and queue them into the current folder."""
-        app = self.app
-        location = app.location
-        if app.backend is None or app.queue is None:
-            return
-        if location.bucket is None:
-            app.notify("Open a bucket first (or press n to create one).", severity="warning")
-            return
-        bucket, prefix = location.bucket, location.prefix
-        paths = await app.push_screen_wait(UploadDialog(location.label, Path.cwd()))
-        if not paths:
-            return
-        backend = app.backend
-
-        def plan() -> tuple[TransferPlan, list[TransferJob]]:
-            planned = plan_uploads(paths, bucket, prefix)
-            return planned, existing_remote(backend, planned.jobs)
-
-        planned, present = await app.in_thread(plan, "plan upload")
-        what = f"objects already exist in {visible(location.label)}"
-        jobs = await self._resolve_conflicts(
-            "Replace objects?", what, planned.jobs, present, [j.key for j in present]
-        )
-        if jobs is not None:
-            self._queue(jobs, planned.skipped, "upload")
+        await self.transfers.upload()
 
     async def download(self) -> None:
         """Ask where to, then queue the marked rows (or the cursor row)."""
-        app = self.app
-        selection = self._selection()
-        if app.backend is None or not selection.rows:
-            app.notify("Nothing to download here.", severity="warning")
-            return
-        if selection.location.bucket is None and any(
-            r.kind is not RowKind.BUCKET for r in selection.rows
-        ):
-            return
-        dest_text = await app.push_screen_wait(
-            PromptScreen(
-                "Download",
-                Text(f"{selection.describe()}\ninto this local directory (created if missing):"),
-                value=f"{Path.cwd()}/",
-                check=_directory_problem,
-                suggester=PathSuggester(),
-            )
-        )
-        if not dest_text:
-            return
-        dest = Path(dest_text).expanduser()
-        backend = app.backend
-        sources = selection.download_sources(dest)
-
-        def plan() -> tuple[list[TransferPlan], list[TransferJob]]:
-            plans = [plan_downloads(backend, *source) for source in sources]
-            return plans, existing_local(j for p in plans for j in p.jobs)
-
-        plans, present = await app.in_thread(plan, "plan download")
-        skipped = {k: v for p in plans for k, v in p.skipped.items()}
-        names = [str(j.local_path) for j in present]
-        all_jobs = [j for p in plans for j in p.jobs]
-        jobs = await self._resolve_conflicts(
-            "Replace local files?", "files already exist", all_jobs, present, names
-        )
-        if jobs is not None:
-            self._queue(jobs, skipped, "download")
-
-    async def _resolve_conflicts(
-        self,
-        title: str,
-        what: str,
-        jobs: list[TransferJob],
-        present: list[TransferJob],
-        names: list[str],
-    ) -> list[TransferJob] | None:
-        """Ask whether to replace what exists: the jobs to run (those in
-        `present` marked to overwrite, or left out), or None when cancelled."""
-        if not present:
-            return jobs
-        body = Text(
-            f"{len(present)} of {len(jobs)} {what} and would be replaced:\n{name_list(names)}"
-        )
-        answer = await self.app.push_screen_wait(ConfirmScreen(title, body, [OVERWRITE, SKIP]))
-        if answer == "cancel":
-            return None
-        if answer == "skip":
-            skip = {id(j) for j in present}
-            return [j for j in jobs if id(j) not in skip]
-        for job in present:
-            job.overwrite = True
-        return jobs
-
-    def _queue(self, jobs: list[TransferJob], skipped: dict[str, str], verb: str) -> None:
-        app = self.app
-        if skipped:
-            lines = "\n".join(f"{visible(k)}: {v}" for k, v in list(skipped.items())[:5])
-            app.notify(f"{len(skipped)} skipped:\n{lines}", severity="warning", markup=False)
-        if not jobs or app.queue is None:
-            app.notify(f"Nothing to {verb}.", severity="warning")
-            return
-        app.queue.add(jobs)
-        self._reported_all_done = False
-        app.query_one(TransferPanel).display = True
-        size = decimal(sum(j.size for j in jobs))
-        app.set_status(f"Queued {len(jobs)} {verb}s ({size})")
+        await self.transfers.download(self._selection())
 
     def poll_transfers(self) -> None:
-        """Report finished transfers; refresh the listing when uploads land here."""
-        app = self.app
-        if app.queue is None:
-            return
-        finished = app.queue.take_finished()
-        for job in finished:
-            if job.state is JobState.FAILED:
-                app.report_error(job.error, "transfers")
-        if any(
-            j.direction is Direction.UPLOAD
-            and j.state is JobState.DONE
-            and j.bucket == app.location.bucket
-            for j in finished
-        ) and not any(
-            j.direction is Direction.UPLOAD and not j.state.finished for j in app.queue.jobs
-        ):
-            app.open_location(app.location, return_to=_cursor_key(app))
-        if not self._reported_all_done and app.queue.active_count == 0:
-            self._reported_all_done = True
-            jobs = app.queue.jobs
-            failed = sum(j.state is JobState.FAILED for j in jobs)
-            done = sum(j.state is JobState.DONE for j in jobs)
-            app.set_status(f"Transfers finished: {done} done, {failed} failed")
+        """Report ended transfers, ask pending questions; on the app's timer."""
+        self.transfers.poll()
 
     # -- delete, details, quit ----------------------------------------------------
     async def delete(self) -> None:
@@ -300,10 +168,10 @@ class Operations:
         active = app.queue.active_count if app.queue else 0
         if active:
             body = Text(
-                f"{active} transfers are still running or queued. Quitting cancels them:\n"
-                "partial downloads are removed and unfinished uploads are cleaned up."
+                f"{active} transfers are still running or queued. Quitting stops them where\n"
+                "they are; the next start offers to resume them (or run allas-tui resume --no-ui)."
             )
-            quit_choice = Choice(("y", "enter"), "y / Enter: quit and cancel", "quit")
+            quit_choice = Choice(("y", "enter"), "y / Enter: quit now, resume later", "quit")
             answer = await app.push_screen_wait(
                 ConfirmScreen("Quit allas-tui?", body, [quit_choice])
             )
@@ -312,13 +180,7 @@ class Operations:
         app.exit(0)
 
 
-def _directory_problem(value: str) -> str | None:
-    path = Path(value.strip()).expanduser()
-    if path.exists() and not path.is_dir():
-        return f"{visible(str(path))} is a file, not a directory."
-    return None
-
-
-def _cursor_key(app: AllasApp) -> str | None:
+def cursor_key(app: AllasApp) -> str | None:
+    """The key of the object table's cursor row, to return to after a refresh."""
     row = app.query_one(ObjectTable).current_row
     return row.key if row else None

@@ -13,7 +13,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
-from allas_tui.transfers.queue import JobView, QueueSnapshot, TransferQueue
+from allas_tui.transfers.queue import TransferQueue
+from allas_tui.transfers.snapshot import JobView, QueueSnapshot
 from allas_tui.ui.safe_text import safe_text
 
 REFRESH_HZ = 8
@@ -28,6 +29,8 @@ _STATE_STYLES = {
     JobState.DONE: "green",
     JobState.FAILED: "bold red",
     JobState.CANCELLED: "yellow",
+    JobState.PAUSED: "cyan",
+    JobState.SKIPPED: "dim green",
 }
 
 
@@ -57,10 +60,22 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> Text:
 
 
 class TransferPanel(VerticalScroll, can_focus=True):
-    """Reads the transfer queue on a timer and shows it; `t` hides it."""
+    """Reads the transfer queue on a timer and shows the jobs around its
+    cursor, so thousands of jobs cost no more to draw than ten; `t` hides it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "cancel_all", "Cancel all", id="cancel-transfers", tooltip="Cancel transfers"),
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding(
+            "x,delete", "cancel_job", "Cancel", id="cancel-transfer", tooltip="Cancel this transfer"
+        ),
+        Binding(
+            "c", "cancel_all", "Cancel all", id="cancel-transfers", tooltip="Cancel every transfer"
+        ),
+        Binding(
+            "p", "pause", "Pause/resume", id="pause-transfers", tooltip="Pause or resume the queue"
+        ),
+        Binding("R", "retry_failed", "Retry failed", id="retry-transfers"),
         Binding("C", "clear_finished", "Clear done", id="clear-transfers"),
     ]
 
@@ -68,6 +83,10 @@ class TransferPanel(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.queue: TransferQueue | None = None
         """The queue shown; set once connected."""
+        self.cursor = 0
+        """Index of the selected job in the last snapshot."""
+        self._top = 0
+        self._jobs: list[TransferJob] = []
         self._body = Static(Text("No transfers yet. u uploads, d downloads.", style="dim"))
 
     def compose(self) -> ComposeResult:
@@ -81,53 +100,104 @@ class TransferPanel(VerticalScroll, can_focus=True):
         if self.queue is None or not self.display:
             return
         snapshot = self.queue.snapshot()
+        self._jobs = [v.job for v in snapshot.jobs]
         if snapshot.jobs:
+            self.cursor = min(self.cursor, len(snapshot.jobs) - 1)
+            rows = max(1, self.size.height - 3)
+            if self.cursor < self._top:
+                self._top = self.cursor
+            elif self.cursor >= self._top + rows:
+                self._top = self.cursor - rows + 1
+            self._top = max(0, min(self._top, len(snapshot.jobs) - rows))
             wide = self.size.width >= WIDE
-            self._body.update(self.render_snapshot(snapshot, with_bars=wide))
+            focused = self.has_focus
+            shown = snapshot.jobs[self._top : self._top + rows]
+            cursor = self.cursor - self._top if focused else -1
+            self._body.update(self.render_snapshot(snapshot, wide, shown, cursor))
         self.border_subtitle = self._subtitle(snapshot)
 
     @staticmethod
     def _subtitle(snapshot: QueueSnapshot) -> str:
-        if not snapshot.jobs:
+        if not snapshot.jobs and not snapshot.counting:
             return ""
-        if snapshot.active:
+        if snapshot.paused:
+            return f"paused · {snapshot.active} waiting · p resumes"
+        if snapshot.waiting_for_answer:
+            return f"{snapshot.waiting_for_answer} wait for your answer"
+        if snapshot.active or snapshot.counting:
             return f"{snapshot.active} active · {rate_text(snapshot.rate)}"
-        return "all finished" if not snapshot.failed else f"{snapshot.failed} failed"
+        return "all finished" if not snapshot.failed else f"{snapshot.failed} failed · R retries"
 
     @staticmethod
-    def render_snapshot(snapshot: QueueSnapshot, with_bars: bool = True) -> Table:
-        """The table of jobs with the total line; bars only where there is room."""
+    def render_snapshot(
+        snapshot: QueueSnapshot,
+        with_bars: bool = True,
+        shown: list[JobView] | None = None,
+        cursor: int = -1,
+    ) -> Table:
+        """The table of `shown` jobs (default all) with the total line; bars
+        only where there is room; the row at `cursor` highlighted."""
         table = Table(box=None, padding=(0, 1), expand=True, show_edge=False)
         table.add_column("", width=1, no_wrap=True)
         table.add_column("Name", ratio=3, min_width=16, no_wrap=True, overflow="ellipsis")
-        table.add_column("State", ratio=1, min_width=8, no_wrap=True, overflow="ellipsis")
+        table.add_column("State", ratio=2, min_width=8, no_wrap=True, overflow="ellipsis")
         if with_bars:
             table.add_column("Progress", no_wrap=True)
         table.add_column("Bytes", justify="right", no_wrap=True)
         table.add_column("%", justify="right", no_wrap=True)
         table.add_column("Rate", justify="right", no_wrap=True)
         table.add_column("ETA", justify="right", no_wrap=True)
-        for view in snapshot.jobs:
+        for index, view in enumerate(snapshot.jobs if shown is None else shown):
             cells = _job_cells(view)
-            table.add_row(*(cells if with_bars else cells[:3] + cells[4:]))
+            style = "reverse" if index == cursor else None
+            table.add_row(*(cells if with_bars else cells[:3] + cells[4:]), style=style)
         fraction = snapshot.done_bytes / snapshot.total_bytes if snapshot.total_bytes else 1.0
+        counting = " (counting...)" if snapshot.counting else ""
+        files = f"{snapshot.finished_count}/{snapshot.job_count} files{counting}"
+        more = "+" if snapshot.counting else ""
         total: list[Text | str] = [
             "",
-            Text(f"Total: {len(snapshot.jobs)} transfers", style="bold"),
-            Text(f"{snapshot.active} active", style="bold"),
+            Text(f"Total: {files}", style="bold"),
+            Text("paused" if snapshot.paused else f"{snapshot.active} active", style="bold"),
             bar(fraction),
-            f"{decimal(snapshot.done_bytes)} / {decimal(snapshot.total_bytes)}",
+            f"{decimal(snapshot.done_bytes)} / {decimal(snapshot.total_bytes)}{more}",
             f"{fraction * 100:.0f}%",
             rate_text(snapshot.rate),
-            duration(snapshot.eta) if snapshot.active else "",
+            duration(snapshot.eta) if snapshot.active and not counting else "",
         ]
         table.add_row(*(total if with_bars else total[:3] + total[4:]), style="bold")
         return table
+
+    def action_move(self, step: int) -> None:
+        """Move the cursor through the jobs."""
+        self.cursor = max(0, min(len(self._jobs) - 1, self.cursor + step))
+        self.refresh_from_queue()
+
+    def action_cancel_job(self) -> None:
+        """Cancel the job under the cursor."""
+        if self.queue is not None and 0 <= self.cursor < len(self._jobs):
+            self.queue.cancel(self._jobs[self.cursor])
 
     def action_cancel_all(self) -> None:
         """Cancel every unfinished transfer."""
         if self.queue is not None:
             self.queue.cancel_all()
+
+    def action_pause(self) -> None:
+        """Pause the queue, or resume it."""
+        if self.queue is None:
+            return
+        if self.queue.paused.is_set():
+            self.queue.resume()
+        else:
+            self.queue.pause()
+        self.refresh_from_queue()
+
+    def action_retry_failed(self) -> None:
+        """Queue the failed transfers again."""
+        if self.queue is not None:
+            count = self.queue.retry_failed()
+            self.notify(f"Retrying {count} failed transfers." if count else "Nothing failed.")
 
     def action_clear_finished(self) -> None:
         """Remove finished transfers from the list."""
@@ -143,9 +213,11 @@ def _job_cells(view: JobView) -> tuple[Text | str, ...]:
     state = Text(job.state.value, style=_STATE_STYLES[job.state])
     if job.state is JobState.FAILED and job.error is not None:
         state = Text(f"failed: {str(job.error).splitlines()[0]}", style="bold red")
+    elif job.note:
+        state.append(f": {job.note}", style="italic" if "retry" in job.note else "")
     return (
         arrow,
-        safe_text(f"{job.bucket}/{job.key}"),
+        safe_text(f"{job.bucket}/{job.key}" if job.direction is Direction.UPLOAD else job.key),
         state,
         bar(job.fraction),
         f"{decimal(job.done_bytes)} / {decimal(job.size)}",

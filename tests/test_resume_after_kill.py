@@ -1,0 +1,204 @@
+"""Killing the app mid-transfer (a real subprocess, SIGKILL) and resuming from
+the journal: the result is whole, fewer bytes are sent again, and nothing
+partial ever sits under a final name. Also the memory bound of the queue."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import Stack, remove_bucket, unique_name
+from counting_proxy import CountingProxy
+from transfer_helpers import md5_file
+
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.discovery import choose_profile, discover
+from allas_tui.storage.errors import NotFound
+from allas_tui.storage.models import Protocol
+from allas_tui.storage.profiles import open_backend
+from allas_tui.storage.s3 import S3Backend
+from allas_tui.storage.settings import MiB, TransferSettings
+from allas_tui.transfers.jobs import Direction, TransferJob
+from allas_tui.transfers.journal import Journal, account_key
+
+pytestmark = pytest.mark.stack
+
+CHUNKS = TransferSettings(chunk_threshold=8 * MiB, chunk_size=8 * MiB, chunks_at_once=2)
+"""Small chunks, few at a time, so the kill lands with some parts stored and
+some not."""
+
+
+def _login_env(stack: Stack, combination: str, proxy: CountingProxy, home: Path) -> dict[str, str]:
+    """The environment a user would have, pointed through the counting proxy:
+    S3 keys with an endpoint, or allas-conf's token and storage URL."""
+    server, protocol = combination.split("-")
+    info = stack.backend_info(server)
+    scheme = info["object_url"].split(":")[0]
+    via_proxy = f"{scheme}://127.0.0.1:{proxy.port}"
+    env = {"HOME": str(home), "PATH": os.environ["PATH"]}
+    if protocol == "s3":
+        login = stack.s3_login(server)
+        env |= {
+            "AWS_ACCESS_KEY_ID": login.access_key,
+            "AWS_SECRET_ACCESS_KEY": login.secret_key,
+            "AWS_ENDPOINT_URL_S3": via_proxy,
+            "AWS_CA_BUNDLE": stack.ca_bundle,
+        }
+    else:
+        backend = stack.backend(combination)
+        backend.list_buckets()  # log in, to learn the token and storage URL
+        conn = backend.connections.get()  # type: ignore[attr-defined]
+        path = conn.url.split("/", 3)[3]
+        env |= {
+            "OS_AUTH_TOKEN": conn.token,
+            "OS_STORAGE_URL": f"{via_proxy}/{path}",
+            "OS_CACERT": stack.ca_bundle,
+        }
+    config = home / ".config" / "allas-tui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        '[transfers]\nchunk_threshold = "8MiB"\nchunk_size = "8MiB"\nchunks_at_once = 2\n'
+    )
+    return env
+
+
+def _backend_as_the_app_sees_it(env: dict[str, str], protocol: Protocol) -> StorageBackend:
+    """The login the subprocess will find, found the same way (boto3 reads os.environ)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(("AWS_", "OS_")):
+                patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        found = discover(env, home=Path(env["HOME"]))
+        return open_backend(choose_profile(found, protocol=protocol), CHUNKS)
+
+
+def _resume(env: dict[str, str], journal: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "allas_tui", "resume", "--no-ui", "--journal", str(journal)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _stored_bytes(backend: StorageBackend, job: TransferJob) -> int:
+    if job.resume_id is None:
+        return 0
+    try:
+        parts = backend.list_parts(job.bucket, job.key, job.resume_id)
+    except NotFound:
+        return 0
+    return sum(p.size for p in parts.values())
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift", "swift-swift"])
+def test_killed_upload_resumes_without_resending_everything(
+    stack: Stack, combination: str, random_file, tmp_path: Path
+) -> None:
+    server, protocol = combination.split("-")
+    target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
+    proxy = CountingProxy("127.0.0.1", int(target))
+    home = tmp_path / "home"
+    env = _login_env(stack, combination, proxy, home)
+    backend = _backend_as_the_app_sees_it(env, Protocol(protocol))
+    bucket = unique_name("resume")
+    backend.create_bucket(bucket)
+    size = 96 * MiB
+    source = random_file(size, "big.bin")
+    journal_path = tmp_path / "queue.sqlite3"
+    journal = Journal(journal_path)
+    account = account_key(backend)
+    try:
+        journal.add(account, [TransferJob(Direction.UPLOAD, bucket, "big.bin", source, size)])
+        first = _resume(env, journal_path)
+        deadline = time.monotonic() + 120
+        stored = 0
+        while time.monotonic() < deadline and first.poll() is None:
+            [job] = journal.unfinished(account)
+            stored = _stored_bytes(backend, job)
+            if stored >= 24 * MiB:
+                break
+            time.sleep(0.05)
+        assert first.poll() is None, first.communicate()[0].decode()
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert stored >= 24 * MiB
+        with pytest.raises(NotFound):  # nothing under the final name yet
+            backend.head_object(bucket, "big.bin")
+
+        proxy.reset()
+        second = _resume(env, journal_path)
+        output = second.communicate(timeout=300)[0].decode()
+        assert second.returncode == 0, output
+        resent = proxy.sent_to_server
+        assert journal.unfinished(account) == []
+        head = backend.head_object(bucket, "big.bin")
+        assert head.size == size
+        back = tmp_path / "back.bin"
+        backend.download_file(bucket, "big.bin", back)
+        assert md5_file(back) == md5_file(source)
+        # a full upload sends at least the file; the resume sent less, by the parts kept
+        assert resent < size - stored + 8 * MiB, (resent, stored)
+        print(
+            f"\n{combination}: kept {stored / MiB:.0f} MiB, resent {resent / MiB:.1f} MiB "
+            f"of {size / MiB:.0f} MiB"
+        )
+        if isinstance(backend, S3Backend):
+            assert backend.client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    finally:
+        proxy.close()
+        journal.close()
+        remove_bucket(backend, bucket)
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift"])
+def test_memory_stays_bounded_with_eight_large_files(
+    stack: Stack, combination: str, tmp_path: Path
+) -> None:
+    """8 files of 160 MiB at once, with 64 MiB chunks (the defaults): the peak
+    RSS of the process stays under the stated bound of 300 MiB."""
+    server, protocol = combination.split("-")
+    target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
+    proxy = CountingProxy("127.0.0.1", int(target))
+    home = tmp_path / "home"
+    env = _login_env(stack, combination, proxy, home)
+    config = home / ".config" / "allas-tui" / "config.toml"
+    config.write_text("[transfers]\nfiles_at_once = 8\nchunks_at_once = 8\n")
+    backend = _backend_as_the_app_sees_it(env, Protocol(protocol))
+    bucket = unique_name("memory")
+    backend.create_bucket(bucket)
+    journal_path = tmp_path / "queue.sqlite3"
+    journal = Journal(journal_path)
+    size = 160 * MiB
+    block = os.urandom(MiB)
+    jobs = []
+    for index in range(8):
+        path = tmp_path / f"f{index}.bin"
+        with path.open("wb") as f:
+            for _ in range(size // MiB):
+                f.write(block)
+        jobs.append(TransferJob(Direction.UPLOAD, bucket, path.name, path, size))
+    try:
+        journal.add(account_key(backend), jobs)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        run = _resume(env, journal_path)
+        output = run.communicate(timeout=600)[0].decode()
+        assert run.returncode == 0, output
+        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        assert peak_mib >= before / 1024  # this child is the largest so far, or ties
+        print(f"\n{combination}: peak RSS {peak_mib:.0f} MiB for 8 x 160 MiB uploads")
+        assert peak_mib < 300, output
+        assert proxy.sent_to_server >= 8 * size
+    finally:
+        proxy.close()
+        journal.close()
+        remove_bucket(backend, bucket)
