@@ -20,6 +20,8 @@ from allas_tui.ui.safe_text import safe_text
 REFRESH_HZ = 8
 """How often the panel reads the queue's counters (the house range is 5-10 Hz)."""
 BAR_WIDTH = 12
+VISIBLE_JOBS = 6
+"""Jobs drawn at once: the panel's max-height (10) less borders, heading and total."""
 WIDE = 100
 """Panel width from which progress bars are drawn; narrower, names get the room."""
 
@@ -103,7 +105,7 @@ class TransferPanel(VerticalScroll, can_focus=True):
         self._jobs = [v.job for v in snapshot.jobs]
         if snapshot.jobs:
             self.cursor = min(self.cursor, len(snapshot.jobs) - 1)
-            rows = max(1, self.size.height - 3)
+            rows = VISIBLE_JOBS
             if self.cursor < self._top:
                 self._top = self.cursor
             elif self.cursor >= self._top + rows:
