@@ -160,12 +160,13 @@ def test_killed_upload_resumes_without_resending_everything(
         remove_bucket(backend, bucket)
 
 
-@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift"])
+@pytest.mark.parametrize("combination", ["rgw-s3", "swift-swift"])
 def test_memory_stays_bounded_with_eight_large_files(
     stack: Stack, combination: str, tmp_path: Path
 ) -> None:
     """8 files of 160 MiB at once, with 64 MiB chunks (the defaults): the peak
-    RSS of the process stays under the stated bound of 300 MiB."""
+    RSS of the process stays under the stated bound of 300 MiB. (On radosgw over
+    S3 and on Swift over Swift: the stand-in's radosgw keeps its data in RAM.)"""
     server, protocol = combination.split("-")
     target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
     proxy = CountingProxy("127.0.0.1", int(target))

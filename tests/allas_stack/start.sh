@@ -17,7 +17,7 @@ PROXY_PORT=18080 ACC_PORT=16012 CONT_PORT=16011 OBJ_PORT=16010 MC_PORT=11311
 RGW_PORT=17480 RGW_TLS_PORT=17443 MON_PORT=13300
 KS_TOKEN_EXPIRATION=${KS_TOKEN_EXPIRATION:-3600}
 KS_SHORT_EXPIRATION=${KS_SHORT_EXPIRATION:-5}
-STORAGE_MB=${STORAGE_MB:-4096}
+STORAGE_MB=${STORAGE_MB:-6144}
 ADMIN_PW=adminpass SERVICE_PW=swiftpass
 H=127.0.0.1
 KS_URL=http://$H:$KS_PORT
@@ -291,6 +291,11 @@ rgw swift account in url = true
 rgw swift versioning enabled = true
 # Allas takes bucket names like My_Bucket over S3
 rgw relaxed s3 bucket names = true
+# Deleted objects' data goes to garbage collection, by default after two hours;
+# the memstore OSD holds everything in RAM, so the tests' deletes must free it soon
+rgw gc obj min wait = 5
+rgw gc processor period = 5
+rgw gc processor max time = 5
 rgw keystone url = $KS_URL
 rgw keystone api version = 3
 rgw keystone admin user = swift
