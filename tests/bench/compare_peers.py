@@ -40,14 +40,15 @@ def timed(run: Callable[[], object]) -> float:
 
 
 def sh(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> None:
-    subprocess.run(
-        args,
-        check=True,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    """Run a peer's command with only the credentials given to it; on failure,
+    raise with the last line it printed."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OS_", "RCLONE_"))}
+    done = subprocess.run(
+        args, env={**base, **(env or {})}, cwd=cwd, capture_output=True, check=False
     )
+    if done.returncode:
+        lines = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()
+        raise RuntimeError(f"{Path(args[0]).name}: {lines[-1] if lines else done.returncode}")
 
 
 def ours(backend: StorageBackend, action: str, bucket: str, src: Path, dest: Path) -> None:
@@ -91,12 +92,16 @@ def main() -> int:
         "AWS_SECRET_ACCESS_KEY": s3.secret_key,
         "AWS_CA_BUNDLE": ca,
         "AWS_DEFAULT_REGION": "us-east-1",
+        # as in storage/s3.py: radosgw over TLS refuses botocore's CRC32 trailers
+        "AWS_REQUEST_CHECKSUM_CALCULATION": "when_required",
+        "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required",
     }
+    # rclone refuses AWS_CA_BUNDLE next to its own CA setting, so its keys go in its config
     rclone_env = {
-        **s3_env,
         "RCLONE_CONFIG_B_TYPE": "s3",
         "RCLONE_CONFIG_B_PROVIDER": "Ceph",
-        "RCLONE_CONFIG_B_ENV_AUTH": "true",
+        "RCLONE_CONFIG_B_ACCESS_KEY_ID": s3.access_key,
+        "RCLONE_CONFIG_B_SECRET_ACCESS_KEY": s3.secret_key,
         "RCLONE_CONFIG_B_ENDPOINT": s3.endpoint_url,
         "RCLONE_CA_CERT": ca,
         "RCLONE_CONFIG_W_TYPE": "swift",
