@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
@@ -27,6 +28,18 @@ def _line(snap: QueueSnapshot) -> str:
         f"{snap.finished_count}/{snap.job_count} files, "
         f"{snap.done_bytes / mib:.1f}/{snap.total_bytes / mib:.1f} MiB, {rate}"
     )
+
+
+def peak_memory_mib() -> float | None:
+    """This process's peak resident memory (VmHWM, which starts afresh at exec,
+    unlike ru_maxrss), or None where /proc does not tell."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def resume_without_ui(backend: StorageBackend, journal: Journal, out: TextIO = sys.stdout) -> int:
@@ -62,6 +75,9 @@ def resume_without_ui(backend: StorageBackend, journal: Journal, out: TextIO = s
     queue.shutdown()
     snap = queue.snapshot()
     print(_line(snap), file=out, flush=True)
+    peak = peak_memory_mib()
+    if peak is not None:
+        print(f"Peak memory: {peak:.0f} MiB", file=out, flush=True)
     if stop.is_set():
         print("Stopped; the rest resumes with the next start.", file=out)
         return 3
