@@ -18,6 +18,7 @@ from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.settings import MiB, TransferSettings
 from allas_tui.storage.swift import SwiftBackend
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.transfers.journal import Journal, account_key
 from allas_tui.transfers.queue import TransferQueue
 
 pytestmark = pytest.mark.stack
@@ -165,3 +166,45 @@ def test_existing_local_file_needs_the_policy(
     assert queue.jobs[-1].state is JobState.SKIPPED and "identical" in queue.jobs[-1].note
     assert sorted(p.name for p in dest.iterdir()) == ["report (1).txt", "report.txt"]
     queue.shutdown()
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift"], indirect=True)
+def test_stopped_download_resumes_from_its_partial_file(
+    stack: Stack, combination: str, random_file, tmp_path: Path
+) -> None:
+    backend = stack.backend(
+        combination, TransferSettings(chunk_threshold=8 * MiB, chunk_size=8 * MiB, chunks_at_once=2)
+    )
+    bucket = unique_name("partial")
+    backend.create_bucket(bucket)
+    source = random_file(64 * MiB, "data.bin")
+    journal = Journal(tmp_path / "queue.sqlite3")
+    account = account_key(backend)
+    try:
+        backend.upload_file(source, bucket, "data.bin")
+        dest = tmp_path / "dest"
+        queue = TransferQueue(backend, journal=journal, account=account)
+        queue.download(bucket, "", [("data.bin", -1)], [], dest)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            jobs = journal.unfinished(account)
+            if jobs and len(jobs[0].done_ranges) >= 3:
+                break
+            time.sleep(0.01)
+        queue.shutdown()  # as on quit: stop where it is, keep the journal
+        [job] = journal.unfinished(account)
+        assert job.part_path is not None and job.part_path.exists()
+        assert not (dest / "data.bin").exists()  # nothing under the final name
+
+        again = TransferQueue(backend, journal=journal, account=account)
+        again.add(journal.unfinished(account))
+        wait_done(again)
+        [resumed] = again.jobs
+        assert resumed.state is JobState.DONE, resumed.error
+        assert resumed.reused_bytes >= 3 * 8 * MiB
+        assert md5_file(dest / "data.bin") == md5_file(source)
+        assert not list(dest.glob("*.allas-part")) and journal.unfinished(account) == []
+        again.shutdown()
+    finally:
+        journal.close()
+        remove_bucket(backend, bucket)

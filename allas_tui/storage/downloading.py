@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 
 from allas_tui.storage.chunk_models import CheckKind, DownloadLayout, even_ranges
 from allas_tui.storage.control import TransferControl, wait_all
-from allas_tui.storage.errors import LocalFileError, StorageError, VerificationFailed
+from allas_tui.storage.errors import (
+    LocalFileError,
+    NetworkError,
+    StorageError,
+    VerificationFailed,
+)
 from allas_tui.storage.hashing import InOrderHasher, md5_of_range, multipart_etag
 from allas_tui.storage.local_files import (
     local_errors,
@@ -178,6 +183,9 @@ class ObjectDownload:
                 if c.stop.is_set():
                     c.check()
                 raise
+            if received != length:  # the read stopped early: never record it as done
+                c.check()
+                raise NetworkError(f"The download of {self.key!r} stopped before its end.")
             digests[index] = digest.digest()
             if whole is not None:
                 with local_errors(partial.part_path):
