@@ -47,10 +47,10 @@ def decide(backend: StorageBackend, job: TransferJob) -> tuple[Outcome, str]:
     if policy is Policy.ASK:
         return Outcome.ASK, "exists"
     if policy is Policy.SKIP:
-        return Outcome.SKIP, "skipped: it exists"
+        return Outcome.SKIP, "it exists"
     if policy is Policy.SKIP_IDENTICAL:
         if _identical(backend, job, head):
-            return Outcome.SKIP, "skipped: identical"
+            return Outcome.SKIP, "identical"
         job.overwrite = True
         return Outcome.GO, "replaces a different version"
     _rename(backend, job)

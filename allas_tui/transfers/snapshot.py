@@ -64,7 +64,7 @@ class Sampler:
         drop = {id(j) for j in finished[: len(finished) - keep]}
         for job in finished[: len(finished) - keep]:
             self._retired_jobs += 1
-            self._retired_bytes += job.size
+            self._retired_bytes += 0 if job.state is JobState.SKIPPED else job.size
         self._finished_kept = keep
         return [j for j in jobs if id(j) not in drop]
 
@@ -87,8 +87,9 @@ class Sampler:
                 eta = eta_seconds(job.size - job.done_bytes, rate)
             else:
                 self._rates.pop(job.job_id, None)
-            total += job.size
-            done += min(job.done_bytes, job.size)
+            if job.state is not JobState.SKIPPED:  # nothing moves, so it adds no bytes
+                total += job.size
+                done += min(job.done_bytes, job.size)
             active += not job.state.finished
             finished += job.state.finished
             failed += job.state is JobState.FAILED
