@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
 
 
@@ -18,6 +19,9 @@ class CountingProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._closed = False
+        self.refuse_next = 0
+        """How many coming connections to reset at once, as a flaky network would."""
+        self.refused = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
     def reset(self) -> None:
@@ -31,6 +35,13 @@ class CountingProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            if self.refuse_next > 0:
+                self.refuse_next -= 1
+                self.refused += 1
+                # SO_LINGER 0 makes close() send a reset instead of a clean FIN
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                client.close()
+                continue
             server = socket.create_connection(self.target)
             threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()

@@ -76,6 +76,8 @@ class TransferJob:
     done_ranges: set[int] = field(default_factory=set)
     """Ranges of the partial file already written."""
     journal_id: int | None = None
+    retries: int = 0
+    """Requests of this job retried after a transient fault."""
     reused_bytes: int = 0
     """Bytes an earlier run had moved, which this run did not move again."""
 

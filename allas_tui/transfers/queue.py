@@ -158,6 +158,7 @@ class TransferQueue:
 
     def _control(self, job: TransferJob) -> TransferControl:
         def on_retry(attempt: int, allowed: int, exc: StorageError, wait: float) -> None:
+            job.retries += 1
             job.note = f"retry {attempt}/{allowed} in {wait:.1f}s: {exc.message}"
 
         return TransferControl(
