@@ -258,8 +258,9 @@ class TransferQueue:
 
     @property
     def active_count(self) -> int:
-        """Jobs not yet ended, and whether a walk is still finding more."""
-        return sum(not j.state.finished for j in self.jobs) + any(b.counting for b in self.batches)
+        """Jobs not yet ended; a walk still looking for its first jobs counts as one."""
+        unfinished = sum(not j.state.finished for j in self.jobs)
+        return unfinished or int(any(b.counting for b in self.batches))
 
     def snapshot(self) -> QueueSnapshot:
         """The jobs with their rates and ETAs, and the totals, as of now."""
