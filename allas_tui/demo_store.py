@@ -8,6 +8,7 @@ import logging
 import os
 import random
 import tempfile
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -44,7 +45,13 @@ class DemoStore:
         return ConnectionProfile(name=DEMO_PROFILE_NAME, source="built-in demo store", s3=login)
 
     def stop(self) -> None:
-        """Stop the server; its data is gone."""
+        """Stop the server; its data is gone. moto keeps its buckets in this
+        process, not in the server, so they are reset first: the next demo
+        store in the same process starts from the seed again."""
+        host, port = self._server.get_host_and_port()
+        reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(reset, timeout=10):  # noqa: S310 - our own local server
+            pass
         self._server.stop()
 
 

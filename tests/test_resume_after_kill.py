@@ -94,7 +94,7 @@ def _stored_bytes(backend: StorageBackend, job: TransferJob) -> int:
     if job.resume_id is None:
         return 0
     try:
-        parts = backend.list_parts(job.bucket, job.key, job.resume_id)
+        parts = backend.chunks.list_parts(job.bucket, job.key, job.resume_id)
     except NotFound:
         return 0
     return sum(p.size for p in parts.values())

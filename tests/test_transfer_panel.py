@@ -1,5 +1,6 @@
 """The transfer panel's keys, driven through the pilot on the demo store:
-pause and resume, cancel one job, retry the failed, and the batch's question."""
+pause and resume, cancel one job, retry the failed, the batch's question, and
+the offer to resume what an earlier session left."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from ui_driver import wait_for, wait_idle
 
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.transfers.journal import Journal, account_key
 from allas_tui.ui.app import AllasApp
 from allas_tui.ui.screens.confirm import ConfirmScreen
 from allas_tui.ui.widgets.transfer_panel import TransferPanel
@@ -90,3 +92,29 @@ async def test_existing_objects_are_asked_about_once_per_batch(tmp_path: Path) -
             "notes/two.txt",
         ]
         assert not isinstance(app.screen, ConfirmScreen)  # asked once, not per file
+
+
+async def test_the_next_start_offers_unfinished_transfers(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "queue.sqlite3")
+    first = AllasApp(profile=None, journal=journal)
+    async with first.run_test(size=(110, 32)) as pilot:
+        await wait_idle(pilot, first)
+        assert first.backend is not None
+        account = account_key(first.backend)
+    # what a killed session leaves: a job in the journal that never ended
+    journal.add(account, [_job(tmp_path, "left.txt")])
+
+    app = AllasApp(profile=None, journal=journal)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer")
+        body = str(app.screen.query_one("#dialog-body").render())
+        assert "1 transfers" in body and "empty-bucket/left.txt" in body
+        await pilot.press("r")
+        queue = app.queue
+        assert queue is not None
+        await wait_for(pilot, lambda: bool(queue.jobs) and not queue.active_count, "the resume")
+        assert [j.state for j in queue.jobs] == [JobState.DONE]
+        assert app.backend is not None
+        assert app.backend.head_object("empty-bucket", "left.txt").size == 800
+    assert journal.unfinished(account) == []
+    journal.close()

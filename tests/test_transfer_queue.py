@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
+import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from counting_proxy import CountingProxy
 from transfer_helpers import make_tree, md5_file, tree_digests, wait_done
 
 from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.errors import NotFound
+from allas_tui.storage.errors import LocalFileError, NotFound
 from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.settings import MiB, TransferSettings
 from allas_tui.storage.swift import SwiftBackend
@@ -258,3 +261,33 @@ def test_connection_resets_are_retried_and_shown(
     finally:
         remove_bucket(backend, bucket)
         proxy.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB file system (tmpfs; mounting needs root, which the CI has)."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.fail("mounting a small tmpfs to fill needs root")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift"], indirect=True)
+def test_a_full_disk_fails_the_download_clearly_and_leaves_nothing(
+    backend: StorageBackend, bucket: str, random_file, small_disk: Path
+) -> None:
+    source = random_file(4 * MiB, "big.bin")
+    backend.upload_file(source, bucket, "big.bin")
+    queue = TransferQueue(backend)
+    queue.download(bucket, "", [("big.bin", -1)], [], small_disk)
+    wait_done(queue)
+    [job] = queue.jobs
+    assert job.state is JobState.FAILED
+    assert isinstance(job.error, LocalFileError) and "the disk is full" in str(job.error)
+    assert list(small_disk.iterdir()) == []  # no partial file, nothing under the final name
+    queue.shutdown()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import abc
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from allas_tui.storage.chunk_models import DownloadLayout, UploadedPart
+from allas_tui.storage.chunk_primitives import ChunkPrimitives
 from allas_tui.storage.control import TransferControl
 from allas_tui.storage.downloading import DownloadResult, ObjectDownload
 from allas_tui.storage.models import (
@@ -20,7 +19,7 @@ from allas_tui.storage.models import (
     ObjectHead,
     Protocol,
 )
-from allas_tui.storage.progress import FileRangeReader, ProgressCallback
+from allas_tui.storage.progress import ProgressCallback
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.uploading import FileUpload, UploadResult
@@ -35,6 +34,8 @@ class StorageBackend(abc.ABC):
     """Which protocol this backend speaks."""
     settings: TransferSettings
     """Chunking and timeout settings."""
+    chunks: ChunkPrimitives
+    """The requests chunked uploads and downloads are made of."""
 
     @property
     @abc.abstractmethod
@@ -127,75 +128,6 @@ class StorageBackend(abc.ABC):
             deleted += report.deleted
             failed.update(report.failed)
         return DeleteReport(deleted, failed)
-
-    # -- chunk primitives, used by storage.uploading and storage.downloading --
-    max_parts: int
-    """Most parts (S3) or segments (Swift) one object may have."""
-    multipart_check_name: str
-    """How a chunked upload is verified, for messages: md5-of-parts or SLO segment ETags."""
-
-    @abc.abstractmethod
-    def put_whole(
-        self,
-        bucket: str,
-        key: str,
-        body: FileRangeReader,
-        size: int,
-        md5_hex: str,
-        content_type: str | None,
-    ) -> str:
-        """One PUT carrying the MD5, which Allas checks; the stored ETag."""
-
-    @abc.abstractmethod
-    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
-        """Begin a chunked upload of `path`; an id that names it for the calls below."""
-
-    @abc.abstractmethod
-    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
-        """Parts already stored for the upload, by number; NotFound if it is gone."""
-
-    @abc.abstractmethod
-    def put_part(
-        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
-    ) -> str:
-        """Store part `number` (1-based); its ETag."""
-
-    @abc.abstractmethod
-    def complete_multipart(
-        self,
-        bucket: str,
-        key: str,
-        upload_id: str,
-        parts: list[UploadedPart],
-        content_type: str | None,
-    ) -> str:
-        """Join the parts into the object; the object's ETag as Allas reports it."""
-
-    @abc.abstractmethod
-    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
-        """The ETag the object must have if every part arrived intact."""
-
-    @abc.abstractmethod
-    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
-        """Delete every part stored for the upload; best effort, never raises."""
-
-    @abc.abstractmethod
-    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
-        """The ranges to fetch `key` in, and how to check them."""
-
-    @abc.abstractmethod
-    def read_range(
-        self,
-        bucket: str,
-        key: str,
-        offset: int,
-        length: int,
-        etag: str | None,
-        sink: Callable[[bytes], None],
-        stop: threading.Event,
-    ) -> None:
-        """GET `length` bytes from `offset` and hand them to `sink` as they
-        arrive. With `etag`, a changed object fails instead of mixing versions."""
 
     # -- whole transfers ----------------------------------------------------
     def upload_file(

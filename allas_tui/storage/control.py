@@ -4,11 +4,15 @@ stop (cancel, or suspend to resume later), pause, retries and chunks in flight."
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from allas_tui.storage.errors import TransferCancelled, TransferSuspended
-from allas_tui.storage.retrying import RetryCallback, RetryPolicy
+from allas_tui.storage.errors import StorageError, TransferCancelled, TransferSuspended
+from allas_tui.storage.retrying import RetryCallback, RetryPolicy, with_retries
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -68,6 +72,16 @@ class TransferControl:
     def suspended(self) -> bool:
         """True when the stop was a suspend, so nothing should be cleaned up."""
         return self._reason == "suspend"
+
+    def retrying(self, call: Callable[[], T]) -> T:
+        """Run one request with this transfer's retries. A failure that a stop
+        caused (a body read cut off, say) raises the stop's error instead."""
+        try:
+            return with_retries(call, self.retry, stop=self.stop, on_retry=self.on_retry)
+        except StorageError:
+            if self.stop.is_set():
+                self.check()
+            raise
 
     def check(self) -> None:
         """Raise if the transfer should stop; wait here while the queue is paused."""

@@ -17,7 +17,6 @@ from allas_tui.storage.control import TransferControl, wait_all
 from allas_tui.storage.errors import (
     LocalFileError,
     NetworkError,
-    StorageError,
     VerificationFailed,
 )
 from allas_tui.storage.hashing import InOrderHasher, md5_of_range, multipart_etag
@@ -27,7 +26,6 @@ from allas_tui.storage.local_files import (
     new_part_file,
 )
 from allas_tui.storage.progress import ProgressCallback, ProgressMeter
-from allas_tui.storage.retrying import with_retries
 
 if TYPE_CHECKING:
     from allas_tui.storage.backend import StorageBackend
@@ -92,10 +90,8 @@ class ObjectDownload:
         if self.dest.exists() and not self.overwrite:
             raise LocalFileError(f"{self.dest} already exists; it was not replaced.")
         c = self.control
-        head = with_retries(
-            lambda: self.backend.head_object(self.bucket, self.key), c.retry, stop=c.stop
-        )
-        layout = self.backend.download_layout(self.bucket, self.key, head)
+        head = c.retrying(lambda: self.backend.head_object(self.bucket, self.key))
+        layout = self.backend.chunks.download_layout(self.bucket, self.key, head)
         partial = self._partial(layout)
         if self.on_started is not None:
             self.on_started(partial)
@@ -166,7 +162,7 @@ class ObjectDownload:
                 # a retry asks only for the bytes this range still lacks
                 self.control.check()
                 with self.control.in_flight:
-                    self.backend.read_range(
+                    self.backend.chunks.read_range(
                         self.bucket,
                         self.key,
                         offset + received,
@@ -175,17 +171,14 @@ class ObjectDownload:
                         sink,
                         self.control.stop,
                     )
+                if received != length:  # cut short: never record the range as done
+                    self.control.check()
+                    raise NetworkError(
+                        f"The download of {self.key!r} broke off after "
+                        f"{offset + received} of {layout.size} bytes."
+                    )
 
-            c = self.control
-            try:
-                with_retries(get, c.retry, stop=c.stop, on_retry=c.on_retry)
-            except StorageError:
-                if c.stop.is_set():
-                    c.check()
-                raise
-            if received != length:  # the read stopped early: never record it as done
-                c.check()
-                raise NetworkError(f"The download of {self.key!r} stopped before its end.")
+            self.control.retrying(get)
             digests[index] = digest.digest()
             if whole is not None:
                 with local_errors(partial.part_path):

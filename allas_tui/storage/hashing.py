@@ -7,6 +7,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Iterable
+from typing import Any
 
 from allas_tui.storage.errors import TransferCancelled
 
@@ -17,6 +18,13 @@ HASH_BLOCK = 1024 * 1024
 def md5_of_range(fd: int, offset: int, length: int, cancel: threading.Event | None = None) -> bytes:
     """The MD5 digest of `length` bytes of an open file from `offset`."""
     digest = hashlib.md5(usedforsecurity=False)
+    _hash_range(digest, fd, offset, length, cancel)
+    return digest.digest()
+
+
+def _hash_range(
+    digest: Any, fd: int, offset: int, length: int, cancel: threading.Event | None = None
+) -> None:
     end = offset + length
     while offset < end:
         if cancel is not None and cancel.is_set():
@@ -26,7 +34,6 @@ def md5_of_range(fd: int, offset: int, length: int, cancel: threading.Event | No
             raise OSError(f"the file ended {end - offset} bytes early")
         digest.update(block)
         offset += len(block)
-    return digest.digest()
 
 
 def multipart_etag(part_digests: Iterable[bytes]) -> str:
@@ -69,17 +76,8 @@ class InOrderHasher:
             self._done[index] = True
             while self._next < len(self._ranges) and self._done[self._next]:
                 offset, length = self._ranges[self._next]
-                self._update(offset, length)
+                _hash_range(self._digest, self._fd, offset, length)
                 self._next += 1
-
-    def _update(self, offset: int, length: int) -> None:
-        end = offset + length
-        while offset < end:
-            block = os.pread(self._fd, min(HASH_BLOCK, end - offset), offset)
-            if not block:
-                raise OSError("the partial file is shorter than what was written to it")
-            self._digest.update(block)
-            offset += len(block)
 
     def hexdigest(self) -> str:
         """The whole file's MD5; call when every range is done."""

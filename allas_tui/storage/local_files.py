@@ -10,13 +10,11 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TypeVar
 
 from allas_tui.storage.errors import LocalFileError
 
-T = TypeVar("T")
 PART_SUFFIX = ".allas-part"
 """Temporary downloads end with this, so they are easy to recognise and clean."""
 
@@ -75,35 +73,6 @@ def new_part_file(dest: Path) -> Path:
     finally:
         os.close(fd)
     return Path(name)
-
-
-def write_atomically(dest: Path, write: Callable[[BinaryIO], T], *, overwrite: bool = False) -> T:
-    """Call `write` with a temporary file next to `dest`, then move it to `dest`.
-
-    On any failure the temporary file is removed and `dest` is untouched. If
-    `dest` exists and `overwrite` is false, LocalFileError is raised before
-    anything is written, and again at the end if it appeared meanwhile.
-    """
-    if dest.exists() and not overwrite:
-        raise LocalFileError(f"{dest} already exists; it was not replaced.")
-    with local_errors(dest.parent):
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{dest.name[:100]}.", suffix=PART_SUFFIX, dir=dest.parent
-        )
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f, local_errors(dest):
-            # mkstemp makes the file 0600; a download gets the user's usual mode
-            os.fchmod(f.fileno(), 0o666 & ~_UMASK)
-            result = write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        with local_errors(dest):
-            move_into_place(tmp, dest, overwrite)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return result
 
 
 def move_into_place(tmp: Path, dest: Path, overwrite: bool) -> None:

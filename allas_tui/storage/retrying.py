@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -57,7 +58,7 @@ def with_retries(
             wait = policy.delay(attempt)
             if on_retry is not None:
                 on_retry(attempt, policy.retries, exc, wait)
-            if stop is not None and stop.wait(wait):
-                raise TransferCancelled("The transfer was cancelled.") from exc
             if stop is None:
-                threading.Event().wait(wait)
+                time.sleep(wait)
+            elif stop.wait(wait):
+                raise TransferCancelled("The transfer was cancelled.") from exc

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import mimetypes
 import re
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -15,7 +12,6 @@ from botocore.config import Config
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.chunk_models import DownloadLayout, UploadedPart
 from allas_tui.storage.errors import StorageError
 from allas_tui.storage.models import (
     AccountUsage,
@@ -28,10 +24,9 @@ from allas_tui.storage.models import (
     Protocol,
     listed_as_manifest,
 )
-from allas_tui.storage.progress import FileRangeReader
-from allas_tui.storage.s3_chunks import S3Chunks, expected_multipart_etag
+from allas_tui.storage.s3_chunks import S3Chunks
 from allas_tui.storage.s3_errors import s3_errors
-from allas_tui.storage.settings import S3_MAX_PARTS, TransferSettings
+from allas_tui.storage.settings import TransferSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -241,60 +236,3 @@ class S3Backend(StorageBackend):
             failed.update(errs)
             deleted += len(batch) - len(errs)
         return DeleteReport(deleted, failed)
-
-    # -- chunk primitives -------------------------------------------------
-    max_parts = S3_MAX_PARTS
-    multipart_check_name = "md5-of-parts"
-
-    def put_whole(
-        self,
-        bucket: str,
-        key: str,
-        body: FileRangeReader,
-        size: int,
-        md5_hex: str,
-        content_type: str | None,
-    ) -> str:
-        return self.chunks.put_whole(bucket, key, body, size, md5_hex, content_type)
-
-    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
-        return self.chunks.start_multipart(bucket, key, mimetypes.guess_type(path.name)[0])
-
-    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
-        return self.chunks.list_parts(bucket, key, upload_id)
-
-    def put_part(
-        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
-    ) -> str:
-        return self.chunks.put_part(bucket, key, upload_id, number, body, size)
-
-    def complete_multipart(
-        self,
-        bucket: str,
-        key: str,
-        upload_id: str,
-        parts: list[UploadedPart],
-        content_type: str | None,
-    ) -> str:
-        return self.chunks.complete_multipart(bucket, key, upload_id, parts)
-
-    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
-        return expected_multipart_etag(parts)
-
-    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
-        self.chunks.abort_multipart(bucket, key, upload_id)
-
-    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
-        return self.chunks.download_layout(bucket, key, head)
-
-    def read_range(
-        self,
-        bucket: str,
-        key: str,
-        offset: int,
-        length: int,
-        etag: str | None,
-        sink: Callable[[bytes], None],
-        stop: threading.Event,
-    ) -> None:
-        self.chunks.read_range(bucket, key, offset, length, etag, sink, stop)

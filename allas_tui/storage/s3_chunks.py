@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import mimetypes
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError, ResponseStreamingError
@@ -21,6 +23,7 @@ from allas_tui.storage.chunk_models import (
     multipart_count,
     part_size_candidates,
 )
+from allas_tui.storage.chunk_primitives import ChunkPrimitives, stream_into
 from allas_tui.storage.hashing import is_plain_md5, multipart_etag
 from allas_tui.storage.models import ObjectHead
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
@@ -36,9 +39,11 @@ def _etag(value: str | None) -> str:
     return (value or "").strip('"')
 
 
-class S3Chunks:
-    """The chunk primitives of StorageBackend for S3, over a client whose own
-    retries are off: the transfer drivers retry, and show it."""
+class S3Chunks(ChunkPrimitives):
+    """S3's chunk primitives, over a client whose own retries are off."""
+
+    max_parts = S3_MAX_PARTS
+    multipart_check_name = "md5-of-parts"
 
     def __init__(self, client: S3Client, endpoint: str, settings: TransferSettings) -> None:
         self.client = client
@@ -71,7 +76,8 @@ class S3Chunks:
             )
         return _etag(response.get("ETag"))
 
-    def start_multipart(self, bucket: str, key: str, content_type: str | None) -> str:
+    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
+        content_type = mimetypes.guess_type(path.name)[0]
         extra: dict[str, Any] = {"ContentType": content_type} if content_type else {}
         with self._errors("start the upload of", bucket, key):
             return self.client.create_multipart_upload(Bucket=bucket, Key=key, **extra)["UploadId"]
@@ -106,7 +112,12 @@ class S3Chunks:
         return _etag(response.get("ETag"))
 
     def complete_multipart(
-        self, bucket: str, key: str, upload_id: str, parts: list[UploadedPart]
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        parts: list[UploadedPart],
+        content_type: str | None,
     ) -> str:
         listed: list[CompletedPartTypeDef] = [
             {"PartNumber": p.number, "ETag": f'"{p.etag}"'} for p in parts
@@ -119,6 +130,9 @@ class S3Chunks:
             if not etag:  # radosgw may leave it out of the response
                 etag = _etag(self.client.head_object(Bucket=bucket, Key=key).get("ETag"))
         return etag
+
+    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
+        return multipart_etag(bytes.fromhex(p.etag) for p in parts)
 
     def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
         with (
@@ -178,19 +192,10 @@ class S3Chunks:
                 Bucket=bucket, Key=key, Range=f"bytes={offset}-{offset + length - 1}", **extra
             )
             body = response["Body"]
-            received = 0
             try:
-                for block in body.iter_chunks(READ_BLOCK):
-                    if stop.is_set():
-                        break
-                    sink(block)
-                    received += len(block)
+                stream_into(body.iter_chunks(READ_BLOCK), sink, stop)
             finally:
                 body.close()
-        if received != length and not stop.is_set():
-            raise errors.NetworkError(
-                f"The download of {key!r} broke off after {received} of {length} bytes."
-            )
 
 
 @contextlib.contextmanager
@@ -200,8 +205,3 @@ def _stream_errors(endpoint: str) -> Iterator[None]:
         yield
     except (ResponseStreamingError, Urllib3Error, ConnectionError, TimeoutError) as exc:
         raise errors.NetworkError(f"The connection to {endpoint} broke: {exc}") from exc
-
-
-def expected_multipart_etag(parts: list[UploadedPart]) -> str:
-    """S3's ETag for an object made of `parts`."""
-    return multipart_etag(bytes.fromhex(p.etag) for p in parts)

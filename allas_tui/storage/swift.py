@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 
 from swiftclient.exceptions import ClientException
@@ -15,8 +13,7 @@ from swiftclient.exceptions import ClientException
 from allas_tui.storage import errors
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.chunk_models import DownloadLayout, UploadedPart
-from allas_tui.storage.hashing import slo_etag
+from allas_tui.storage.chunk_models import UploadedPart
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -29,7 +26,7 @@ from allas_tui.storage.models import (
     listed_as_manifest,
 )
 from allas_tui.storage.progress import FileRangeReader
-from allas_tui.storage.settings import SWIFT_MAX_SEGMENTS, TransferSettings
+from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift_chunks import SwiftChunks
 from allas_tui.storage.swift_deletes import PlainDeleter, map_parallel
 from allas_tui.storage.swift_errors import swift_errors
@@ -75,9 +72,9 @@ class SwiftBackend(StorageBackend):
         self.login = login
         self.settings = settings or TransferSettings()
         self.connections = SwiftConnections(login, self.settings)
-        self.chunks = SwiftChunks(
+        self.chunks = _ReplacingChunks(
+            self,
             SwiftConnections(login, self.settings, retries=0, share_login_of=self.connections),
-            self._errors,
         )
         self._deleter = PlainDeleter(self.connections, self._errors)
 
@@ -297,19 +294,28 @@ class SwiftBackend(StorageBackend):
             return False
         return True
 
-    # -- chunk primitives -------------------------------------------------
-    max_parts = SWIFT_MAX_SEGMENTS
-    multipart_check_name = "SLO segment ETags"
-
-    def _replacing(self, bucket: str, key: str) -> list[Segment]:
+    # -- replacing large objects ------------------------------------------
+    def segments_to_replace(self, bucket: str, key: str) -> list[Segment]:
         """The segments of the large object at `key`, which a new upload will orphan."""
         old = self._head_or_none(bucket, key)
         with self._errors("read the segments of", bucket, key):
             return segments_of(self.connections, old, bucket) if old else []
 
-    def _drop_orphans(self, old_segments: list[Segment], keep: str = "") -> None:
+    def drop_orphans(self, old_segments: list[Segment], keep: str = "") -> None:
         """Delete an overwritten large object's segments, except the new upload's."""
         self._delete_segments([s for s in old_segments if not (keep and s.name.startswith(keep))])
+
+    def close(self) -> None:
+        self.connections.discard()
+
+
+class _ReplacingChunks(SwiftChunks):
+    """Swift's chunk primitives, which also delete the segments of a large object
+    that an upload replaces, once the new object stands."""
+
+    def __init__(self, backend: SwiftBackend, connections: SwiftConnections) -> None:
+        super().__init__(connections, backend._errors)
+        self._backend = backend
 
     def put_whole(
         self,
@@ -320,21 +326,10 @@ class SwiftBackend(StorageBackend):
         md5_hex: str,
         content_type: str | None,
     ) -> str:
-        old_segments = self._replacing(bucket, key)
-        etag = self.chunks.put_whole(bucket, key, body, size, md5_hex, content_type)
-        self._drop_orphans(old_segments)
+        old = self._backend.segments_to_replace(bucket, key)
+        etag = super().put_whole(bucket, key, body, size, md5_hex, content_type)
+        self._backend.drop_orphans(old)
         return etag
-
-    def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
-        return self.chunks.start_multipart(bucket, key, path, size, part_size)
-
-    def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
-        return self.chunks.list_parts(bucket, key, upload_id)
-
-    def put_part(
-        self, bucket: str, key: str, upload_id: str, number: int, body: FileRangeReader, size: int
-    ) -> str:
-        return self.chunks.put_part(bucket, key, upload_id, number, body, size)
 
     def complete_multipart(
         self,
@@ -344,32 +339,7 @@ class SwiftBackend(StorageBackend):
         parts: list[UploadedPart],
         content_type: str | None,
     ) -> str:
-        old_segments = self._replacing(bucket, key)
-        etag = self.chunks.complete(bucket, key, upload_id, parts, content_type)
-        self._drop_orphans(old_segments, keep=upload_id)
+        old = self._backend.segments_to_replace(bucket, key)
+        etag = super().complete_multipart(bucket, key, upload_id, parts, content_type)
+        self._backend.drop_orphans(old, keep=upload_id)
         return etag
-
-    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
-        return slo_etag(p.etag for p in parts)
-
-    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
-        self.chunks.abort(bucket, key, upload_id)
-
-    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
-        s = self.settings
-        return self.chunks.download_layout(bucket, key, head, s.chunk_threshold, s.chunk_size)
-
-    def read_range(
-        self,
-        bucket: str,
-        key: str,
-        offset: int,
-        length: int,
-        etag: str | None,
-        sink: Callable[[bytes], None],
-        stop: threading.Event,
-    ) -> None:
-        self.chunks.read_range(bucket, key, offset, length, etag, sink, stop)
-
-    def close(self) -> None:
-        self.connections.discard()

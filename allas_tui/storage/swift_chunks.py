@@ -22,9 +22,11 @@ from allas_tui.storage.chunk_models import (
     multipart_count,
     part_size_candidates,
 )
+from allas_tui.storage.chunk_primitives import ChunkPrimitives, stream_into
 from allas_tui.storage.hashing import is_plain_md5, slo_etag
 from allas_tui.storage.models import ObjectHead, ObjectKind
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
+from allas_tui.storage.settings import SWIFT_MAX_SEGMENTS
 from allas_tui.storage.swift_login import SwiftConnections
 from allas_tui.storage.swift_segments import segment_container, segment_entries
 
@@ -32,9 +34,8 @@ ErrorsFactory = Callable[[str, str | None, str | None], AbstractContextManager[N
 _INDEX = re.compile(r"[0-9]{8}")
 
 
-class SwiftChunks:
-    """The chunk primitives of StorageBackend for Swift, on connections whose
-    own retries are off: the transfer drivers retry, and show it.
+class SwiftChunks(ChunkPrimitives):
+    """Swift's chunk primitives, on connections whose own retries are off.
 
     Segments are named as the swift CLI names them,
     `<key>/slo/<mtime>/<size>/<segment size>/<index>`, so other Allas tools
@@ -42,8 +43,12 @@ class SwiftChunks:
     same file uploaded again finds the segments a killed run left.
     """
 
+    max_parts = SWIFT_MAX_SEGMENTS
+    multipart_check_name = "SLO segment ETags"
+
     def __init__(self, connections: SwiftConnections, errors_for: ErrorsFactory) -> None:
         self.connections = connections
+        self.settings = connections.settings
         self._errors = errors_for
 
     def put_whole(
@@ -97,7 +102,7 @@ class SwiftChunks:
         with self._errors(f"upload segment {number} of", bucket, key):
             return self._put(container, f"{upload_id}{number - 1:08d}", body, content_length=size)
 
-    def complete(
+    def complete_multipart(
         self,
         bucket: str,
         key: str,
@@ -127,7 +132,10 @@ class SwiftChunks:
             headers = self.connections.get().head_object(bucket, key)
         return str(headers.get("etag", "")).strip('"')
 
-    def abort(self, bucket: str, key: str, upload_id: str) -> None:
+    def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
+        return slo_etag(p.etag for p in parts)
+
+    def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
         container = segment_container(bucket)
         try:
             for number in self.list_parts(bucket, key, upload_id):
@@ -139,11 +147,10 @@ class SwiftChunks:
             return
 
     # -- downloads ------------------------------------------------------------
-    def download_layout(
-        self, bucket: str, key: str, head: ObjectHead, chunk_threshold: int, chunk_size: int
-    ) -> DownloadLayout:
+    def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
         size, etag = head.size, head.etag
-        chunk = size if size <= chunk_threshold else chunk_size
+        chunk_size = self.settings.chunk_size
+        chunk = size if size <= self.settings.chunk_threshold else chunk_size
         if head.kind is ObjectKind.PLAIN and is_plain_md5(etag):
             return DownloadLayout(size, etag, even_ranges(size, chunk), CheckKind.WHOLE_MD5)
         if head.kind in (ObjectKind.SLO, ObjectKind.DLO):
@@ -191,7 +198,6 @@ class SwiftChunks:
         if length <= 0:
             return
         # radosgw refuses If-Match on an SLO, so the ETag each response carries is compared
-        received = 0
         with self._errors("download", bucket, key):
             try:
                 headers, body = self.connections.get().get_object(
@@ -206,17 +212,9 @@ class SwiftChunks:
                         f"The object {key!r} changed on the server during the transfer.",
                         hint="Transfer it again.",
                     )
-                for block in body:
-                    if stop.is_set():
-                        break
-                    sink(block)
-                    received += len(block)
+                received = stream_into(body, sink, stop)
             except BaseException:
                 self.connections.discard()
                 raise
             if received != length:
                 self.connections.discard()  # the rest of the body is still on the wire
-        if received != length and not stop.is_set():
-            raise errors.NetworkError(
-                f"The download of {key!r} broke off after {received} of {length} bytes."
-            )

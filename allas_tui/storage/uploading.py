@@ -17,7 +17,6 @@ from allas_tui.storage.errors import NotFound, StorageError, VerificationFailed
 from allas_tui.storage.hashing import md5_of_range
 from allas_tui.storage.local_files import local_errors, readable_size
 from allas_tui.storage.progress import FileRangeReader, ProgressCallback, ProgressMeter
-from allas_tui.storage.retrying import with_retries
 
 if TYPE_CHECKING:
     from allas_tui.storage.backend import StorageBackend
@@ -78,10 +77,6 @@ class FileUpload:
         meter.finish()
         return result
 
-    def _retrying(self, call: Callable[[], str]) -> str:
-        c = self.control
-        return with_retries(call, c.retry, stop=c.stop, on_retry=c.on_retry)
-
     # -- one request ---------------------------------------------------------
     def _whole(self, file: BinaryIO, size: int, meter: ProgressMeter) -> UploadResult:
         # The MD5 goes with the request, so Allas refuses damaged bytes and
@@ -93,11 +88,11 @@ class FileUpload:
             self.control.check()
             reader.seek(0)
             with self.control.in_flight:
-                return self.backend.put_whole(
+                return self.backend.chunks.put_whole(
                     self.bucket, self.key, reader, size, md5, self.content_type
                 )
 
-        etag = self._stopped_or(put)
+        etag = self.control.retrying(put)
         if etag != md5:
             self.backend.delete_object(self.bucket, self.key)
             raise VerificationFailed(
@@ -106,19 +101,10 @@ class FileUpload:
             )
         return UploadResult(etag, "MD5")
 
-    def _stopped_or(self, call: Callable[[], str]) -> str:
-        """Run with retries; a failure caused by a stop raises the stop's error."""
-        try:
-            return self._retrying(call)
-        except StorageError:
-            if self.control.stop.is_set():
-                self.control.check()
-            raise
-
     # -- parts ---------------------------------------------------------------
     def _in_parts(self, file: BinaryIO, size: int, meter: ProgressMeter) -> UploadResult:
         backend = self.backend
-        part_size = backend.settings.chunk_size_for(size, backend.max_parts)
+        part_size = backend.settings.chunk_size_for(size, backend.chunks.max_parts)
         ranges = even_ranges(size, part_size)
         upload_id, stored = self._start(size, part_size)
         parts: list[UploadedPart | None] = [None] * len(ranges)
@@ -134,37 +120,39 @@ class FileUpload:
         try:
             self._send_parts(file, upload_id, ranges, parts, meter)
             done = [p for p in parts if p is not None]
-            etag = self._stopped_or(
-                lambda: backend.complete_multipart(
+            etag = self.control.retrying(
+                lambda: backend.chunks.complete_multipart(
                     self.bucket, self.key, upload_id, done, self.content_type
                 )
             )
         except BaseException:
             if not self.control.suspended:
-                backend.abort_multipart(self.bucket, self.key, upload_id)
+                backend.chunks.abort_multipart(self.bucket, self.key, upload_id)
             raise
-        expected = backend.expected_multipart_etag(done)
+        expected = backend.chunks.expected_multipart_etag(done)
         if etag != expected:
             backend.delete_object(self.bucket, self.key)
             raise VerificationFailed(
                 f"Allas stored {self.key!r} with ETag {etag}, but its parts add up to "
                 f"{expected}; it was deleted again."
             )
-        return UploadResult(etag, backend.multipart_check_name, reused)
+        return UploadResult(etag, backend.chunks.multipart_check_name, reused)
 
     def _start(self, size: int, part_size: int) -> tuple[str, dict[int, UploadedPart]]:
         backend = self.backend
         if self.resume_id is not None:
             try:
-                stored = backend.list_parts(self.bucket, self.key, self.resume_id)
+                stored = backend.chunks.list_parts(self.bucket, self.key, self.resume_id)
             except NotFound:
                 pass  # the server forgot it (or it was aborted): start again
             else:
                 if self.on_started is not None:
                     self.on_started(self.resume_id)
                 return self.resume_id, stored
-        upload_id = self._retrying(
-            lambda: backend.start_multipart(self.bucket, self.key, self.path, size, part_size)
+        upload_id = self.control.retrying(
+            lambda: backend.chunks.start_multipart(
+                self.bucket, self.key, self.path, size, part_size
+            )
         )
         if self.on_started is not None:
             self.on_started(upload_id)
@@ -190,7 +178,7 @@ class FileUpload:
                 self.control.check()
                 reader.seek(0)
                 with self.control.in_flight:
-                    etag = self.backend.put_part(
+                    etag = self.backend.chunks.put_part(
                         self.bucket, self.key, upload_id, index + 1, reader, length
                     )
                 if not reader.complete or etag != reader.md5_hex:
@@ -201,7 +189,7 @@ class FileUpload:
                 return etag
 
             try:
-                etag = self._stopped_or(put)
+                etag = self.control.retrying(put)
             except BaseException:
                 failed.set()
                 raise

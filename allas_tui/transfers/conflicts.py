@@ -91,7 +91,7 @@ def local_etag(backend: StorageBackend, path: Path, head: ObjectHead) -> str | N
     try:
         if is_plain_md5(head.etag):
             return md5_of_range(fd, 0, size).hex()
-        part = backend.settings.chunk_size_for(size, backend.max_parts)
+        part = backend.settings.chunk_size_for(size, backend.chunks.max_parts)
         count = max(1, math.ceil(size / part))
         digests = [md5_of_range(fd, i * part, min(part, size - i * part)) for i in range(count)]
     finally:

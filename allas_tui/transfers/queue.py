@@ -61,7 +61,8 @@ class TransferQueue:
         self._runner = JobRunner(backend, self._chunks, journal, self._park)
         self._sampler = Sampler(clock)
         self._jobs: list[TransferJob] = []
-        self._batches: list[Batch] = []
+        self._batches: dict[int, Batch] = {}
+        """Batch id → batch, oldest first; kept while any of its jobs can still run."""
         self._finished: deque[TransferJob] = deque()
         self._ids = itertools.count(1)
         self._batch_ids = itertools.count(1)
@@ -107,7 +108,7 @@ class TransferQueue:
             next(self._batch_ids), direction, what, policy or self.backend.settings.on_conflict
         )
         with self._lock:
-            self._batches.append(batch)
+            self._batches[batch.batch_id] = batch
         threading.Thread(
             target=self._walk, args=(batch, found), name=f"allas-walk-{batch.batch_id}", daemon=True
         ).start()
@@ -144,8 +145,6 @@ class TransferQueue:
         for job in jobs:
             job.batch_id = batch.batch_id
             job.job_id = next(self._ids)
-            if job.journal_id is None and job.policy == "ask":
-                job.policy = batch.policy
             job.control = self._control(job)
         if self.journal is not None:
             self.journal.add(self.account, [j for j in jobs if j.journal_id is None])
@@ -186,7 +185,7 @@ class TransferQueue:
             return
         job.control.cancel()
         with self._lock:
-            parked = [b for b in self._batches if job in b.parked]
+            parked = [b for b in self._batches.values() if job in b.parked]
             for batch in parked:
                 batch.parked.remove(job)
         if parked:
@@ -217,13 +216,17 @@ class TransferQueue:
             before = len(self._jobs)
             self._jobs = [j for j in self._jobs if not j.state.finished]
             self._sampler.forget_retired()
-            self._batches = [b for b in self._batches if b.counting or b.parked]
+            live = {j.batch_id for j in self._jobs}
+            self._batches = {
+                i: b for i, b in self._batches.items() if b.counting or b.parked or i in live
+            }
             return before - len(self._jobs)
 
     def question(self) -> Batch | None:
         """A batch with jobs whose targets exist, waiting for the user's policy."""
         with self._lock:
-            return next((b for b in self._batches if b.parked and b.policy == "ask"), None)
+            waiting = (b for b in self._batches.values() if b.parked and b.policy == "ask")
+            return next(waiting, None)
 
     def answer(self, batch: Batch, policy: str) -> None:
         """Set `batch`'s policy and let its waiting jobs go on under it."""
@@ -254,7 +257,7 @@ class TransferQueue:
     def batches(self) -> list[Batch]:
         """Batches still known to the queue."""
         with self._lock:
-            return list(self._batches)
+            return list(self._batches.values())
 
     @property
     def active_count(self) -> int:
@@ -289,7 +292,7 @@ class TransferQueue:
     # -- worker side ------------------------------------------------------------------
     def _park(self, job: TransferJob) -> None:
         with self._lock:
-            batch = next(b for b in self._batches if b.batch_id == job.batch_id)
+            batch = self._batches[job.batch_id]
             if batch.policy != "ask":  # answered while this job was checking
                 job.policy = batch.policy
                 self._unstarted += 1
@@ -302,9 +305,9 @@ class TransferQueue:
         with self._room:
             self._unstarted -= 1
             self._room.notify_all()
-        batch_policy = next((b.policy for b in self.batches if b.batch_id == job.batch_id), "ask")
-        if job.policy == "ask" and batch_policy != "ask":
-            job.policy = batch_policy
+        batch = self._batches[job.batch_id]
+        if job.policy == "ask":  # a job still to ask takes its batch's answer, once given
+            job.policy = batch.policy
         try:
             state = self._runner.run(job)
         except TransferSuspended:

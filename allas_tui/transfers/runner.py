@@ -9,7 +9,6 @@ from concurrent.futures import Executor
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.downloading import ObjectDownload, PartialDownload
 from allas_tui.storage.local_files import local_errors
-from allas_tui.storage.retrying import with_retries
 from allas_tui.storage.uploading import FileUpload
 from allas_tui.transfers.conflicts import Outcome, decide
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
@@ -42,9 +41,7 @@ class JobRunner:
         control = job.control
         control.check()
         if not job.started:
-            outcome, why = with_retries(
-                lambda: decide(self.backend, job), control.retry, stop=control.stop
-            )
+            outcome, why = control.retrying(lambda: decide(self.backend, job))
             job.note = why
             if outcome is Outcome.SKIP:
                 return JobState.SKIPPED
@@ -88,11 +85,7 @@ class JobRunner:
 
         def started(partial: PartialDownload) -> None:
             job.part_path, job.part_etag = partial.part_path, partial.etag
-            job.done_ranges = set(partial.done)
-            self._journal(job)
-
-        def range_done(index: int) -> None:
-            job.done_ranges.add(index)
+            job.done_ranges = partial.done  # one set: the download adds, the journal reads
             self._journal(job)
 
         result = ObjectDownload(
@@ -106,7 +99,7 @@ class JobRunner:
             progress=job.report_progress,
             resume=resume,
             on_started=started,
-            on_range_done=range_done,
+            on_range_done=lambda index: self._journal(job),
         ).run()
         job.reused_bytes = result.reused_bytes
         verdict = "verified" if not result.check.startswith("not checked") else "done"
@@ -115,6 +108,6 @@ class JobRunner:
     def clean_up(self, job: TransferJob) -> None:
         """Remove what a job that will never resume left behind."""
         if job.resume_id is not None and job.direction is Direction.UPLOAD:
-            self.backend.abort_multipart(job.bucket, job.key, job.resume_id)
+            self.backend.chunks.abort_multipart(job.bucket, job.key, job.resume_id)
         if job.part_path is not None:
             job.part_path.unlink(missing_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, TypeVar
 
@@ -21,8 +20,7 @@ from allas_tui.storage.errors import StorageError
 from allas_tui.storage.models import BucketInfo
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
 from allas_tui.storage.settings import TransferSettings
-from allas_tui.transfers.jobs import TransferJob
-from allas_tui.transfers.journal import Journal, account_key
+from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.commands import palette_commands
 from allas_tui.ui.listing import RowPage, row_pages
@@ -236,26 +234,13 @@ class AllasApp(App[int]):
     def on_allas_app_connected(self, message: Connected) -> None:
         """Wire the panes to the backend and list the buckets."""
         self.backend = message.backend
-        unfinished: list[TransferJob] = []
-        if self.queue is None:
-            account = account_key(message.backend)
-            self.queue = TransferQueue(
-                message.backend,
-                journal=self.journal,
-                account=account,
-                clock=self.clock or time.monotonic,
-            )
-            if self.journal is not None:
-                unfinished = self.journal.unfinished(account)
+        self.operations.transfers.attach(message.backend)
         self.query_one(TransferPanel).queue = self.queue
         self.query_one(BucketTree).backend = message.backend
         self.query_one(StatusHeader).show_connection(message.profile, message.backend)
         self.set_status(f"Connected with {message.profile.name} ({message.profile.source})")
         self.open_location(Location(), listed=message.buckets)
         self.query_one(ObjectTable).focus()
-        if unfinished:
-            flows = self.operations.transfers
-            self.operations.start("offer resume", lambda: flows.offer_resume(unfinished))
 
     # -- listing ----------------------------------------------------------------
     def open_location(

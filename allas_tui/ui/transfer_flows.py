@@ -4,14 +4,18 @@ resume what an earlier session left unfinished."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.filesize import decimal
 from rich.text import Text
 
+from allas_tui.storage.backend import StorageBackend
 from allas_tui.transfers.batches import Batch
-from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.transfers.jobs import Direction, JobState
+from allas_tui.transfers.journal import Journal, account_key
+from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.safe_text import visible
 from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
 from allas_tui.ui.screens.prompt import PromptScreen
@@ -156,10 +160,24 @@ class TransferFlows:
             self._asking = False
 
     # -- after connecting ------------------------------------------------------------
-    async def offer_resume(self, jobs: list[TransferJob]) -> None:
+    def attach(self, backend: StorageBackend) -> None:
+        """Give the app its queue on the first connection, then offer to resume
+        what an earlier session left unfinished."""
+        app = self.app
+        if app.queue is not None:
+            return
+        account = account_key(backend)
+        clock = app.clock or time.monotonic
+        app.queue = TransferQueue(backend, journal=app.journal, account=account, clock=clock)
+        if app.journal is not None:
+            journal = app.journal
+            app.operations.start("offer resume", lambda: self._offer_resume(journal, account))
+
+    async def _offer_resume(self, journal: Journal, account: str) -> None:
         """Show what an earlier session left unfinished; resume or discard it."""
         app = self.app
         queue = app.queue
+        jobs = await app.in_thread(lambda: journal.unfinished(account), "read the journal")
         if not jobs or queue is None:
             return
         size = decimal(sum(j.size for j in jobs))
