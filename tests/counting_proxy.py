@@ -7,6 +7,7 @@ import contextlib
 import socket
 import struct
 import threading
+import time
 
 
 class CountingProxy:
@@ -22,12 +23,17 @@ class CountingProxy:
         self.refuse_next = 0
         """How many coming connections to reset at once, as a flaky network would."""
         self.refused = 0
+        self._generation = 0
+        self.max_rate: float | None = None
+        """Bytes per second each connection may send upstream; None for no limit."""
         threading.Thread(target=self._accept, daemon=True).start()
 
     def reset(self) -> None:
-        """Start counting from zero."""
+        """Start counting from zero, and only for connections opened from now
+        on: bytes still draining from older ones (a killed client's) are not counted."""
         with self._lock:
             self.sent_to_server = 0
+            self._generation += 1
 
     def _accept(self) -> None:
         while not self._closed:
@@ -43,15 +49,22 @@ class CountingProxy:
                 client.close()
                 continue
             server = socket.create_connection(self.target)
-            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+            generation = self._generation
+            for args in ((client, server, generation), (server, client, None)):
+                threading.Thread(target=self._pump, args=args, daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, upstream: bool) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, upstream_of: int | None) -> None:
+        """Relay one direction; `upstream_of` is the generation of a client-to-server
+        pump (None for server-to-client), whose bytes count while it is current."""
+        upstream = upstream_of is not None
         try:
             while data := source.recv(1 << 20):
                 if upstream:
                     with self._lock:
-                        self.sent_to_server += len(data)
+                        if upstream_of == self._generation:
+                            self.sent_to_server += len(data)
+                    if self.max_rate:  # a slow link, so a test can act mid-transfer
+                        time.sleep(len(data) / self.max_rate)
                 sink.sendall(data)
         except OSError:
             pass

@@ -119,6 +119,8 @@ def test_killed_upload_resumes_without_resending_everything(
     account = account_key(backend)
     try:
         journal.add(account, [TransferJob(Direction.UPLOAD, bucket, "big.bin", source, size)])
+        # the first run goes over a slow link, so the kill surely lands mid-upload
+        proxy.max_rate = 8 * MiB
         first = _resume(env, journal_path)
         deadline = time.monotonic() + 120
         stored = 0
@@ -136,6 +138,7 @@ def test_killed_upload_resumes_without_resending_everything(
             backend.head_object(bucket, "big.bin")
 
         proxy.reset()
+        proxy.max_rate = None
         second = _resume(env, journal_path)
         output = second.communicate(timeout=300)[0].decode()
         assert second.returncode == 0, output
