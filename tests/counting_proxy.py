@@ -1,5 +1,5 @@
-"""A TCP relay that counts the bytes a client sends to a server: what the
-server receives, TLS and all, without looking inside."""
+"""A TCP relay that counts the bytes a client and a server send each other,
+TLS and all, without looking inside."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class CountingProxy:
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.sent_to_server = 0
+        self.received_from_server = 0
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -25,7 +26,7 @@ class CountingProxy:
         self.refused = 0
         self._generation = 0
         self.max_rate: float | None = None
-        """Bytes per second each connection may send upstream; None for no limit."""
+        """Bytes per second each connection may carry each way; None for no limit."""
         threading.Thread(target=self._accept, daemon=True).start()
 
     def reset(self) -> None:
@@ -33,6 +34,7 @@ class CountingProxy:
         on: bytes still draining from older ones (a killed client's) are not counted."""
         with self._lock:
             self.sent_to_server = 0
+            self.received_from_server = 0
             self._generation += 1
 
     def _accept(self) -> None:
@@ -50,21 +52,24 @@ class CountingProxy:
                 continue
             server = socket.create_connection(self.target)
             generation = self._generation
-            for args in ((client, server, generation), (server, client, None)):
+            for args in ((client, server, generation, True), (server, client, generation, False)):
                 threading.Thread(target=self._pump, args=args, daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, upstream_of: int | None) -> None:
-        """Relay one direction; `upstream_of` is the generation of a client-to-server
-        pump (None for server-to-client), whose bytes count while it is current."""
-        upstream = upstream_of is not None
+    def _pump(
+        self, source: socket.socket, sink: socket.socket, generation: int, upstream: bool
+    ) -> None:
+        """Relay one direction of a connection opened in `generation`, whose bytes
+        count while that generation is current."""
         try:
             while data := source.recv(1 << 20):
-                if upstream:
-                    with self._lock:
-                        if upstream_of == self._generation:
+                with self._lock:
+                    if generation == self._generation:
+                        if upstream:
                             self.sent_to_server += len(data)
-                    if self.max_rate:  # a slow link, so a test can act mid-transfer
-                        time.sleep(len(data) / self.max_rate)
+                        else:
+                            self.received_from_server += len(data)
+                if self.max_rate:  # a slow link, so a test can act mid-transfer
+                    time.sleep(len(data) / self.max_rate)
                 sink.sendall(data)
         except OSError:
             pass

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,22 @@ def _resume(env: dict[str, str], journal: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def _kill_when(run: subprocess.Popen[bytes], progress: Callable[[], int], at_least: int) -> int:
+    """SIGKILL `run` once `progress()` reaches `at_least` bytes; what it had reached."""
+    deadline = time.monotonic() + 120
+    reached = 0
+    while time.monotonic() < deadline and run.poll() is None:
+        reached = progress()
+        if reached >= at_least:
+            break
+        time.sleep(0.05)
+    assert run.poll() is None, run.communicate()[0].decode()
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert reached >= at_least
+    return reached
+
+
 def _stored_bytes(backend: StorageBackend, job: TransferJob) -> int:
     if job.resume_id is None:
         return 0
@@ -121,19 +138,11 @@ def test_killed_upload_resumes_without_resending_everything(
         journal.add(account, [TransferJob(Direction.UPLOAD, bucket, "big.bin", source, size)])
         # the first run goes over a slow link, so the kill surely lands mid-upload
         proxy.max_rate = 8 * MiB
-        first = _resume(env, journal_path)
-        deadline = time.monotonic() + 120
-        stored = 0
-        while time.monotonic() < deadline and first.poll() is None:
-            [job] = journal.unfinished(account)
-            stored = _stored_bytes(backend, job)
-            if stored >= 24 * MiB:
-                break
-            time.sleep(0.05)
-        assert first.poll() is None, first.communicate()[0].decode()
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-        assert stored >= 24 * MiB
+        stored = _kill_when(
+            _resume(env, journal_path),
+            lambda: _stored_bytes(backend, journal.unfinished(account)[0]),
+            at_least=24 * MiB,
+        )
         with pytest.raises(NotFound):  # nothing under the final name yet
             backend.head_object(bucket, "big.bin")
 
@@ -157,6 +166,64 @@ def test_killed_upload_resumes_without_resending_everything(
         )
         if isinstance(backend, S3Backend):
             assert backend.client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    finally:
+        proxy.close()
+        journal.close()
+        remove_bucket(backend, bucket)
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift", "swift-swift"])
+def test_killed_download_resumes_from_its_partial_file(
+    stack: Stack, combination: str, random_file, tmp_path: Path
+) -> None:
+    """The download twin: the ranges the killed run wrote are kept in its
+    partial file, the resumed run fetches only the rest, and the final name
+    appears only when the whole file is there and checked."""
+    server, protocol = combination.split("-")
+    target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
+    proxy = CountingProxy("127.0.0.1", int(target))
+    home = tmp_path / "home"
+    env = _login_env(stack, combination, proxy, home)
+    backend = _backend_as_the_app_sees_it(env, Protocol(protocol))
+    bucket = unique_name("resume")
+    backend.create_bucket(bucket)
+    size = 96 * MiB
+    source = random_file(size, "big.bin")
+    backend.upload_file(source, bucket, "big.bin")
+    target_path = tmp_path / "downloads" / "big.bin"
+    target_path.parent.mkdir()
+    journal_path = tmp_path / "queue.sqlite3"
+    journal = Journal(journal_path)
+    account = account_key(backend)
+    try:
+        journal.add(
+            account, [TransferJob(Direction.DOWNLOAD, bucket, "big.bin", target_path, size)]
+        )
+        proxy.max_rate = 8 * MiB
+        kept = _kill_when(
+            _resume(env, journal_path),
+            lambda: 8 * MiB * len(journal.unfinished(account)[0].done_ranges),
+            at_least=24 * MiB,
+        )
+        assert not target_path.exists()  # nothing under the final name yet
+        [job] = journal.unfinished(account)
+        assert job.part_path is not None and job.part_path.exists()
+
+        proxy.reset()
+        proxy.max_rate = None
+        second = _resume(env, journal_path)
+        output = second.communicate(timeout=300)[0].decode()
+        assert second.returncode == 0, output
+        received = proxy.received_from_server
+        assert journal.unfinished(account) == []
+        assert md5_file(target_path) == md5_file(source)
+        assert sorted(p.name for p in target_path.parent.iterdir()) == ["big.bin"]
+        # a full download receives at least the object; the resume less, by the ranges kept
+        assert received < size - kept + 8 * MiB, (received, kept)
+        print(
+            f"\n{combination}: kept {kept / MiB:.0f} MiB, fetched {received / MiB:.1f} MiB "
+            f"of {size / MiB:.0f} MiB"
+        )
     finally:
         proxy.close()
         journal.close()

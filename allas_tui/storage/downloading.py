@@ -91,7 +91,9 @@ class ObjectDownload:
             raise LocalFileError(f"{self.dest} already exists; it was not replaced.")
         c = self.control
         head = c.retrying(lambda: self.backend.head_object(self.bucket, self.key))
-        layout = self.backend.chunks.download_layout(self.bucket, self.key, head)
+        layout = c.retrying(
+            lambda: self.backend.chunks.download_layout(self.bucket, self.key, head)
+        )
         partial = self._partial(layout)
         if self.on_started is not None:
             self.on_started(partial)

@@ -71,7 +71,9 @@ def make_s3_client(login: S3Login, settings: TransferSettings, *, retries: bool 
         # which radosgw rejects over https with MissingContentLength
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
-        retries={"mode": "standard", "max_attempts": settings.retries + 1 if retries else 1},
+        # total_max_attempts counts the first try; botocore's "max_attempts"
+        # counts retries only, so max_attempts=1 would still retry once unseen
+        retries={"mode": "standard", "total_max_attempts": settings.retries + 1 if retries else 1},
         connect_timeout=min(settings.timeout, 20.0),
         read_timeout=settings.timeout,
         # one connection per request the queue may have in flight, so none is dropped

@@ -157,7 +157,9 @@ class SwiftChunks(ChunkPrimitives):
             try:
                 with self._errors("read the segments of", bucket, key):
                     entries = segment_entries(self.connections, bucket, head)
-            except errors.StorageError:
+            except errors.StorageError as exc:
+                if exc.transient:
+                    raise  # retried by the caller; a lasting fault only loses the check
                 entries = []
             sizes = [int(e["bytes"]) for e in entries]
             hashes = [str(e["hash"]) for e in entries]
