@@ -16,6 +16,7 @@ from allas_tui.transfers.jobs import JobState
 from allas_tui.transfers.journal import Journal, account_key
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.transfers.snapshot import QueueSnapshot
+from allas_tui.wording import count
 
 REPORT_EVERY = 2.0
 """Seconds between progress lines."""
@@ -51,7 +52,7 @@ def resume_without_ui(backend: StorageBackend, journal: Journal, out: TextIO = s
     if not jobs:
         print("Nothing to resume.", file=out)
         return 0
-    print(f"Resuming {len(jobs)} transfers.", file=out, flush=True)
+    print(f"Resuming {count(len(jobs), 'transfer')}.", file=out, flush=True)
     queue = TransferQueue(backend, journal=journal, account=account)
     stop = threading.Event()
 

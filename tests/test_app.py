@@ -220,7 +220,7 @@ async def test_quit_asks_first_while_transfers_are_queued(tmp_path: Path) -> Non
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         body = str(app.screen.query_one("#dialog-body").render())
-        assert "1 transfers are still running or queued. Quitting stops them" in body
+        assert "1 transfer still running or queued. Quitting stops them" in body
         assert "resume" in body
         await pilot.press("n")
         await pilot.pause(0.2)

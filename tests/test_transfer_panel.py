@@ -108,7 +108,7 @@ async def test_the_next_start_offers_unfinished_transfers(tmp_path: Path) -> Non
     async with app.run_test(size=(110, 32)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer")
         body = str(app.screen.query_one("#dialog-body").render())
-        assert "1 transfers" in body and "empty-bucket/left.txt" in body
+        assert "1 transfer (" in body and "empty-bucket/left.txt" in body
         await pilot.press("r")
         queue = app.queue
         assert queue is not None

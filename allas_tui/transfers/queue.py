@@ -26,6 +26,7 @@ from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.runner import JobRunner
 from allas_tui.transfers.snapshot import QueueSnapshot, Sampler
 from allas_tui.transfers.walking import Found, Skipped, walk_downloads, walk_uploads
+from allas_tui.wording import count
 
 MAX_UNSTARTED = 2_000
 """The walk pauses while this many jobs wait to start, so a tree of millions
@@ -99,7 +100,7 @@ class TransferQueue:
         """Queue ready-made jobs (from the journal, or a test) as one batch."""
         jobs = list(jobs)
         direction = jobs[0].direction if jobs else Direction.UPLOAD
-        return self._batch(direction, f"{len(jobs)} transfers", policy, iter(jobs))
+        return self._batch(direction, count(len(jobs), "transfer"), policy, iter(jobs))
 
     def _batch(
         self, direction: Direction, what: str, policy: str | None, found: Iterator[Found]

@@ -17,6 +17,7 @@ from allas_tui.ui.safe_text import visible
 from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
 from allas_tui.ui.selection import Selection, name_list
 from allas_tui.ui.widgets.object_rows import RowKind
+from allas_tui.wording import count
 
 if TYPE_CHECKING:
     from allas_tui.ui.app import AllasApp
@@ -151,7 +152,9 @@ def confirmation(doomed: list[Doomed]) -> tuple[Text, list[Choice]]:
     if doomed[0].whole_bucket:
         lines = []
         for item in doomed:
-            state = f"{len(item.keys):,} objects, {decimal(item.bytes)}" if item.keys else "empty"
+            state = "empty"
+            if item.keys:
+                state = f"{count(len(item.keys), 'object')}, {decimal(item.bytes)}"
             lines.append(f"  bucket {visible(item.bucket)}: {state}")
         full = [d for d in doomed if d.keys]
         if not full:

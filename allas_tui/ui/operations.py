@@ -26,6 +26,7 @@ from allas_tui.ui.selection import Selection, current_selection
 from allas_tui.ui.transfer_flows import TransferFlows
 from allas_tui.ui.widgets.object_rows import RowKind
 from allas_tui.ui.widgets.object_table import ObjectTable
+from allas_tui.wording import count
 
 if TYPE_CHECKING:
     from allas_tui.ui.app import AllasApp
@@ -168,7 +169,7 @@ class Operations:
         active = app.queue.active_count if app.queue else 0
         if active:
             body = Text(
-                f"{active} transfers are still running or queued. Quitting stops them where\n"
+                f"{count(active, 'transfer')} still running or queued. Quitting stops them where\n"
                 "they are; the next start offers to resume them (or run allas-tui resume --no-ui)."
             )
             quit_choice = Choice(("y", "enter"), "y / Enter: quit now, resume later", "quit")

@@ -23,6 +23,7 @@ from allas_tui.ui.screens.upload_dialog import PathSuggester, UploadDialog
 from allas_tui.ui.selection import Selection, name_list
 from allas_tui.ui.widgets.object_rows import RowKind
 from allas_tui.ui.widgets.transfer_panel import TransferPanel
+from allas_tui.wording import count
 
 if TYPE_CHECKING:
     from allas_tui.ui.app import AllasApp
@@ -38,7 +39,7 @@ POLICY_CHOICES = [
     Choice(("k",), "k: keep both (the new one gets a name like 'file (1).txt')", "keep-both"),
 ]
 RESUME = Choice(("r", "enter"), "r / Enter: resume them", "resume")
-DISCARD = Choice(("d",), "d: discard them (partial files and uploads are cleaned up)", "discard")
+DISCARD = Choice(("d",), "d: discard them (and clean up what they left)", "discard")
 
 
 class TransferFlows:
@@ -183,18 +184,21 @@ class TransferFlows:
         size = decimal(sum(j.size for j in jobs))
         names = [f"{'↑' if j.direction is Direction.UPLOAD else '↓'} {j.target}" for j in jobs]
         body = Text(
-            f"{len(jobs)} transfers ({size}) did not finish last time:\n{name_list(names)}\n\n"
-            "Resuming keeps what was already sent or written. Esc leaves them for later."
+            f"{count(len(jobs), 'transfer')} ({size}) did not finish last time:\n"
+            f"{name_list(names)}\n\n"
+            "Resuming keeps what was already sent or written."
         )
         answer = await app.push_screen_wait(
-            ConfirmScreen("Resume unfinished transfers?", body, [RESUME, DISCARD])
+            ConfirmScreen(
+                "Resume unfinished transfers?", body, [RESUME, DISCARD], cancel_label="later"
+            )
         )
         if answer == "resume":
             queue.add(jobs)
-            self._started(f"Resuming {len(jobs)} transfers")
+            self._started(f"Resuming {count(len(jobs), 'transfer')}")
         elif answer == "discard":
             await app.in_thread(lambda: queue.discard(jobs), "discard transfers")
-            app.set_status(f"Discarded {len(jobs)} unfinished transfers")
+            app.set_status(f"Discarded {count(len(jobs), 'unfinished transfer')}")
 
 
 def directory_problem(value: str) -> str | None:

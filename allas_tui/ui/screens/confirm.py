@@ -28,11 +28,23 @@ CANCEL = Choice(("n", "escape"), "n / Esc: cancel", "cancel")
 class ConfirmScreen(ModalScreen[str]):
     """Shows what will happen and returns the value of the choice taken."""
 
-    def __init__(self, title: str, body: Text, choices: list[Choice], danger: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        body: Text,
+        choices: list[Choice],
+        danger: bool = True,
+        cancel_label: str = "cancel",
+    ) -> None:
         super().__init__(classes="danger" if danger else "")
         self.title_text = title
         self.body = body
-        self.choices = [*choices, CANCEL]
+        cancel = (
+            CANCEL
+            if cancel_label == "cancel"
+            else Choice(CANCEL.keys, f"n / Esc: {cancel_label}", CANCEL.value)
+        )
+        self.choices = [*choices, cancel]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

@@ -15,6 +15,7 @@ from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.models import BucketInfo
 from allas_tui.ui.location import DELIMITER, Location
 from allas_tui.ui.safe_text import safe_text, visible
+from allas_tui.wording import count
 
 CHUNK = 500
 """Folders added to the tree per UI turn, so a wide level never freezes the screen."""
@@ -75,7 +76,7 @@ class BucketTree(Tree[Location]):
         self._loaded.clear()
         for bucket in buckets:
             self._add_folder_node(self.root, Location(bucket.name), bucket.name)
-        self.border_subtitle = f"{len(buckets)} buckets"
+        self.border_subtitle = count(len(buckets), "bucket")
         if buckets:
             self.move_cursor(self.root.children[0])
 

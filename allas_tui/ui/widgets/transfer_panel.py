@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from allas_tui import wording
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.transfers.snapshot import JobView, QueueSnapshot
@@ -198,8 +199,9 @@ class TransferPanel(VerticalScroll, can_focus=True):
     def action_retry_failed(self) -> None:
         """Queue the failed transfers again."""
         if self.queue is not None:
-            count = self.queue.retry_failed()
-            self.notify(f"Retrying {count} failed transfers." if count else "Nothing failed.")
+            failed = self.queue.retry_failed()
+            what = wording.count(failed, "failed transfer")
+            self.notify(f"Retrying {what}." if failed else "Nothing failed.")
 
     def action_clear_finished(self) -> None:
         """Remove finished transfers from the list."""
