@@ -19,8 +19,8 @@ quiet() {  # run "$@" without pip's "Location ... is ignored" noise, keeping its
 quiet .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
 quiet tests/allas_stack/install.sh
 
-echo "== ruff"; .venv/bin/ruff check allas_tui tests screenshots
-echo "== ruff format"; .venv/bin/ruff format --check allas_tui tests screenshots
+echo "== ruff"; .venv/bin/ruff check allas_tui tests screenshots benchmarks
+echo "== ruff format"; .venv/bin/ruff format --check allas_tui tests screenshots benchmarks
 echo "== mypy --strict"; .venv/bin/mypy
 
 # Stop only what this run started, also when the start itself fails halfway

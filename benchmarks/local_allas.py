@@ -1,0 +1,157 @@
+"""The local Allas the benchmark runs against (radosgw over TLS, with Keystone):
+started if it is not running, and the buckets each case needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from measure import CommandFailed, Summary, run_measured
+from peers import Login
+from report import Row
+
+from allas_tui.storage.errors import StorageError
+from allas_tui.storage.s3 import S3Backend, S3Login
+from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.swift import SwiftBackend
+from allas_tui.storage.swift_login import SwiftLogin
+
+STACK_DIR = Path(os.environ.get("ALLAS_STACK_DIR", "/tmp/allas-tui-stack"))
+
+
+@dataclass
+class LocalAllas:
+    """The running stand-in, with an S3 backend for housekeeping."""
+
+    root: Path
+    info: dict[str, object]
+    started: bool
+
+    @classmethod
+    def start(cls, root: Path) -> LocalAllas:
+        """Reuse the running stand-in, or start one (stopped again at the end)."""
+        stack = root / "tests" / "allas_stack"
+        running = subprocess.run([stack / "status.sh"], capture_output=True, check=False)
+        started = running.returncode != 0
+        if started:
+            subprocess.run([stack / "install.sh"], check=True)
+            subprocess.run([stack / "start.sh"], check=True)
+        return cls(root, json.loads((STACK_DIR / "stack.json").read_text()), started)
+
+    def stop_if_started(self) -> None:
+        if self.started:
+            subprocess.run([self.root / "tests/allas_stack/stop.sh", "--wipe"], check=False)
+
+    @property
+    def _rgw(self) -> dict[str, str]:
+        return dict(self.info["backends"]["rgw"])  # type: ignore[index]
+
+    def _project(self) -> tuple[str, dict[str, str]]:
+        user = self.info["users"]["allasuser"]  # type: ignore[index]
+        name, keys = next(iter(user["projects"].items()))
+        return name, keys
+
+    @property
+    def s3(self) -> S3Backend:
+        _, keys = self._project()
+        login = S3Login(
+            access_key=keys["access"],
+            secret_key=keys["secret"],
+            endpoint_url=self._rgw["object_url"],
+            ca_bundle=str(self.info["ca_bundle"]),
+        )
+        return S3Backend(login, TransferSettings(files_at_once=16))
+
+    def login(self, home: Path) -> Login:
+        """Credentials for every client: S3 keys, and a Keystone token with its
+        storage URL, as allas-conf exports them."""
+        project, keys = self._project()
+        user = self.info["users"]["allasuser"]  # type: ignore[index]
+        swift = SwiftBackend(
+            SwiftLogin(
+                auth_url=str(self.info["auth_url"]),
+                username=user["username"],
+                password=user["password"],
+                project_name=project,
+                region=self._rgw["region"],
+                cacert=str(self.info["ca_bundle"]),
+            ),
+            TransferSettings(),
+        )
+        swift.list_buckets()
+        conn = swift.connections.get()
+        return Login(
+            s3_endpoint=self._rgw["object_url"],
+            access_key=keys["access"],
+            secret_key=keys["secret"],
+            token=conn.token,
+            storage_url=conn.url,
+            ca_bundle=str(self.info["ca_bundle"]),
+            home=home,
+        )
+
+    def fresh_bucket(self) -> str:
+        name = f"bench-{uuid.uuid4().hex[:10]}"
+        self.s3.create_bucket(name)
+        return name
+
+    def remove_bucket(self, name: str) -> None:
+        backend = self.s3
+        for bucket in (name, f"{name}_segments"):
+            try:
+                backend.delete_all_objects(bucket)
+                backend.delete_bucket(bucket)
+            except StorageError:
+                pass
+
+    def filled_bucket(self, objects: int) -> str:
+        """A bucket of `objects` empty objects in 100 folders. It is kept for the
+        next run (filling it takes a minute or two), and reused when whole."""
+        name = f"bench-listing-{objects}"
+        backend = self.s3
+        try:
+            have = sum(len(p.objects) for p in backend.iter_pages(name))
+        except StorageError:
+            backend.create_bucket(name)
+            have = 0
+        if have != objects:
+            client = backend.client
+
+            def put(index: int) -> None:
+                client.put_object(Bucket=name, Key=f"d{index % 100:02d}/o{index:07d}", Body=b"")
+
+            with ThreadPoolExecutor(16) as pool:
+                list(pool.map(put, range(objects)))
+        return name
+
+    def curl_ceiling(self, big: Path, amount: float, repeat: int) -> list[Row]:
+        """curl's single-stream PUT and GET of the big file over Swift: what one
+        connection to this server can do, as a reference for everyone."""
+        home = Path(os.environ.get("TMPDIR", "/tmp"))
+        login = self.login(home)
+        bucket = self.fresh_bucket()
+        url = f"{login.storage_url}/{bucket}/{big.name}"
+        base = ["curl", "-sSf", "--cacert", login.ca_bundle, "-H", f"X-Auth-Token: {login.token}"]
+        env = {"PATH": os.environ["PATH"]}
+        ups, downs = [], []
+        try:
+            for attempt in range(repeat + 1):
+                up = run_measured([*base, "-T", str(big), url], env)
+                down = run_measured([*base, "-o", "/dev/null", url], env)
+                if attempt:
+                    ups.append(up)
+                    downs.append(down)
+        except CommandFailed as exc:
+            return [Row("W1", "swift", "curl (1 stream)", error=str(exc))]
+        finally:
+            self.remove_bucket(bucket)
+        return [
+            Row(
+                "W1", "swift", "curl (1 stream)", Summary.of(ups), Summary.of(downs), amount, "MB/s"
+            )
+        ]

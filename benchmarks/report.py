@@ -1,0 +1,101 @@
+"""The benchmark's tables: rates, allas-tui's ratio to each client, the
+server's ceiling, CPU seconds and peak RSS, as Markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from measure import Summary
+
+OURS = "allas-tui"
+
+
+@dataclass
+class Row:
+    """One client's result in one workload over one protocol."""
+
+    workload: str
+    protocol: str
+    client: str
+    up: Summary | None = None
+    """For W3, the listing."""
+    down: Summary | None = None
+    amount: float = 0.0
+    """MB, files or objects moved in one run."""
+    unit: str = ""
+    error: str | None = None
+
+    def rate(self, direction: str) -> float | None:
+        summary = self.up if direction == "up" else self.down
+        return self.amount / summary.seconds if summary and summary.seconds else None
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:,.{digits}f}"
+
+
+def _ratio(mine: float | None, theirs: float | None) -> str:
+    return "" if not mine or not theirs else f"{mine / theirs:.2f}"
+
+
+def render(header: str, rows: list[Row]) -> str:
+    """Markdown: the header, then one table per workload."""
+    out = [header, ""]
+    for workload in dict.fromkeys(r.workload for r in rows):
+        group = [r for r in rows if r.workload == workload]
+        listing = workload == "W3"
+        ceilings = {
+            d: max((r.rate(d) or 0.0 for r in group if not r.error), default=0.0)
+            for d in ("up", "down")
+        }
+        unit = next((r.unit for r in group if r.unit), "")
+        out.append(f"### {workload} ({unit})")
+        out.append("")
+        if listing:
+            out.append(
+                "| protocol | client | time s | objects/s | allas-tui ÷ client | CPU s | RSS MiB |"
+            )
+            out.append("|---|---|---|---|---|---|---|")
+        else:
+            out.append(
+                "| protocol | client | up | down | ratio up | ratio down "
+                "| CPU s up/down | RSS MiB |"
+            )
+            out.append("|---|---|---|---|---|---|---|---|")
+        for r in group:
+            if r.error:
+                out.append(f"| {r.protocol} | {r.client} | failed: {r.error} |")
+                continue
+            mine = next(
+                (m for m in group if m.client == OURS and m.protocol == r.protocol and not m.error),
+                None,
+            )
+            rss = max(s.peak_rss_mib for s in (r.up, r.down) if s)
+            if listing:
+                assert r.up is not None
+                out.append(
+                    f"| {r.protocol} | {r.client} | {r.up.seconds:.2f} | {_fmt(r.rate('up'), 0)} "
+                    f"| {_ratio(mine.rate('up') if mine else None, r.rate('up'))} "
+                    f"| {r.up.cpu_seconds:.2f} | {rss:.0f} |"
+                )
+                continue
+            cpu = "/".join(f"{s.cpu_seconds:.1f}" for s in (r.up, r.down) if s)
+            out.append(
+                f"| {r.protocol} | {r.client} | {_fmt(r.rate('up'))} | {_fmt(r.rate('down'))} "
+                f"| {_ratio(mine.rate('up') if mine else None, r.rate('up'))} "
+                f"| {_ratio(mine.rate('down') if mine else None, r.rate('down'))} "
+                f"| {cpu} | {rss:.0f} |"
+            )
+        ours = [r for r in group if r.client == OURS and not r.error]
+        for r in ours:
+            shares = ", ".join(
+                f"{d} {100 * (r.rate(d) or 0) / ceilings[d]:.0f} %"
+                for d in (("up",) if listing else ("up", "down"))
+                if ceilings[d]
+            )
+            out.append("")
+            out.append(
+                f"allas-tui over {r.protocol}: share of the best any client reached: {shares}."
+            )
+        out.append("")
+    return "\n".join(out)
