@@ -25,6 +25,7 @@ from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.runner import JobRunner
 from allas_tui.transfers.snapshot import QueueSnapshot, Sampler
+from allas_tui.transfers.tally import Tally
 from allas_tui.transfers.walking import Found, Skipped, walk_downloads, walk_uploads
 from allas_tui.wording import count
 
@@ -61,6 +62,7 @@ class TransferQueue:
         self._retry = RetryPolicy(settings.retries)
         self._runner = JobRunner(backend, self._chunks, journal, self._park)
         self._sampler = Sampler(clock)
+        self._tally = Tally()
         self._jobs: list[TransferJob] = []
         self._batches: dict[int, Batch] = {}
         """Batch id → batch, oldest first; kept while any of its jobs can still run."""
@@ -153,6 +155,7 @@ class TransferQueue:
             self._jobs.extend(jobs)
             self._unstarted += len(jobs)
             batch.found += len(jobs)
+        self._tally.added(jobs)
         for job in jobs:
             self._files.submit(self._run, job)
 
@@ -201,6 +204,7 @@ class TransferQueue:
         """Queue the failed jobs again; how many."""
         again = [j for j in self.jobs if j.state is JobState.FAILED]
         for job in again:
+            self._tally.reopened(job)
             job.state, job.error, job.note, job.done_bytes = JobState.QUEUED, None, "", 0
             job.control = self._control(job)
         if self.journal is not None and again:
@@ -217,6 +221,7 @@ class TransferQueue:
             before = len(self._jobs)
             self._jobs = [j for j in self._jobs if not j.state.finished]
             self._sampler.forget_retired()
+            self._tally.forget_finished()
             live = {j.batch_id for j in self._jobs}
             self._batches = {
                 i: b for i, b in self._batches.items() if b.counting or b.parked or i in live
@@ -263,12 +268,16 @@ class TransferQueue:
     @property
     def active_count(self) -> int:
         """Jobs not yet ended; a walk still looking for its first jobs counts as one."""
-        unfinished = sum(not j.state.finished for j in self.jobs)
+        totals = self._tally.totals()
+        unfinished = totals.jobs - totals.finished
         return unfinished or int(any(b.counting for b in self.batches))
 
     def snapshot(self) -> QueueSnapshot:
         """The jobs with their rates and ETAs, and the totals, as of now."""
-        return self._sampler.sample(self.jobs, self.batches, self.paused.is_set(), self.in_flight)
+        totals = self._tally.totals()
+        return self._sampler.sample(
+            self.jobs, totals, self.batches, self.paused.is_set(), self.in_flight
+        )
 
     def shutdown(self) -> None:
         """Stop for now: running jobs stop where they are and stay in the
@@ -309,9 +318,11 @@ class TransferQueue:
         batch = self._batches[job.batch_id]
         if job.policy == "ask":  # a job still to ask takes its batch's answer, once given
             job.policy = batch.policy
+        self._tally.started(job)
         try:
             state = self._runner.run(job)
         except TransferSuspended:
+            self._tally.stopped(job)
             return  # the journal keeps it for the next start
         except TransferCancelled:
             state = JobState.CANCELLED
@@ -320,11 +331,14 @@ class TransferQueue:
             state = JobState.FAILED
         if state is not None:
             self._finish(job, state)
+        else:
+            self._tally.stopped(job)  # parked until the batch's answer
 
     def _finish(self, job: TransferJob, state: JobState) -> None:
         if state is JobState.DONE:
             job.done_bytes = job.size
         job.state = state
+        self._tally.finished(job)
         if self.journal is not None:
             self.journal.remove(job)
         self._finished.append(job)

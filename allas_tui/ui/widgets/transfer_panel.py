@@ -103,7 +103,7 @@ class TransferPanel(VerticalScroll, can_focus=True):
         if self.queue is None or not self.display:
             return
         snapshot = self.queue.snapshot()
-        self._jobs = [v.job for v in snapshot.jobs]
+        self._jobs = snapshot.jobs
         if snapshot.jobs:
             self.cursor = min(self.cursor, len(snapshot.jobs) - 1)
             rows = VISIBLE_JOBS
@@ -114,7 +114,7 @@ class TransferPanel(VerticalScroll, can_focus=True):
             self._top = max(0, min(self._top, len(snapshot.jobs) - rows))
             wide = self.size.width >= WIDE
             focused = self.has_focus
-            shown = snapshot.jobs[self._top : self._top + rows]
+            shown = [snapshot.view(j) for j in snapshot.jobs[self._top : self._top + rows]]
             cursor = self.cursor - self._top if focused else -1
             self._body.update(self.render_snapshot(snapshot, wide, shown, cursor))
         self.border_subtitle = self._subtitle(snapshot)
@@ -150,7 +150,8 @@ class TransferPanel(VerticalScroll, can_focus=True):
         table.add_column("%", justify="right", no_wrap=True)
         table.add_column("Rate", justify="right", no_wrap=True)
         table.add_column("ETA", justify="right", no_wrap=True)
-        for index, view in enumerate(snapshot.jobs if shown is None else shown):
+        views = [snapshot.view(j) for j in snapshot.jobs] if shown is None else shown
+        for index, view in enumerate(views):
             cells = _job_cells(view)
             style = "reverse" if index == cursor else None
             table.add_row(*(cells if with_bars else cells[:3] + cells[4:]), style=style)
