@@ -120,14 +120,45 @@ def test_dlo_downloads_in_parallel_ranges_checked_per_segment(
         bucket, "dlo.bin", b"", headers={"X-Object-Manifest": f"{bucket}_segments/dlo.bin/"}
     )
     assert backend.head_object(bucket, "dlo.bin").kind is ObjectKind.DLO
-    queue = TransferQueue(backend)
-    queue.download(bucket, "", [("dlo.bin", -1)], [], tmp_path / "back")
+    # named, its size comes from a HEAD; listed, it seems 0 bytes (the manifest's own)
+    for how, keys, folders in (("named", [("dlo.bin", -1)], []), ("listed", [], [""])):
+        queue = TransferQueue(backend)
+        queue.download(bucket, "", keys, folders, tmp_path / how)
+        wait_done(queue)
+        [job] = queue.jobs
+        assert job.state is JobState.DONE, job.error
+        assert job.note == "verified (segment MD5s)", how
+        assert queue.in_flight.peak > 1, f"ranges did not overlap ({how})"
+        assert md5_file(tmp_path / how / "dlo.bin") == md5_file(source)
+        queue.shutdown()
+
+
+@pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift", "swift-swift"], indirect=True)
+def test_a_small_chunked_object_comes_in_one_get_and_is_still_checked(
+    stack: Stack,
+    combination: str,
+    backend: StorageBackend,
+    bucket: str,
+    random_file,
+    tmp_path: Path,
+) -> None:
+    """Sent in 8 MiB parts or segments, fetched by a queue whose threshold is
+    the default 64 MiB: one GET with no HEAD, then checked part by part from
+    the file on disk, as the ETag asks."""
+    source = random_file(20 * MiB, "parts.bin")
+    backend.upload_file(source, bucket, "parts.bin")  # SMALL_CHUNKS: 3 parts
+    reader = stack.backend(combination, TransferSettings())
+    heads: list[str] = []
+    head_object = reader.head_object
+    reader.head_object = lambda b, key: heads.append(key) or head_object(b, key)  # type: ignore[method-assign]
+    queue = TransferQueue(reader)
+    queue.download(bucket, "", [("parts.bin", 20 * MiB)], [], tmp_path / "back")
     wait_done(queue)
     [job] = queue.jobs
     assert job.state is JobState.DONE, job.error
-    assert job.note == "verified (segment MD5s)"
-    assert queue.in_flight.peak > 1, "ranges did not overlap"
-    assert md5_file(tmp_path / "back" / "dlo.bin") == md5_file(source)
+    assert job.note in ("verified (md5-of-parts)", "verified (segment MD5s)")
+    assert md5_file(tmp_path / "back" / "parts.bin") == md5_file(source)
+    assert heads == []  # no HEAD: the GET's headers told the size and the ETag
     queue.shutdown()
 
 

@@ -126,6 +126,18 @@ def test_server_errors_are_retried_and_shown(
         assert any(n.startswith("retry") for n in notes), notes
         assert "not checked" not in down.note
         assert md5_file(dest / "busy.bin") == md5_file(source)
+
+        # a small object comes in one GET with no HEAD; a fault there is retried too
+        small = random_file(300_000, "small.bin")
+        backend.upload_file(small, bucket, "small.bin")
+        proxy.answered.clear()
+        proxy.faults = [SLOW_DOWN]
+        queue.download(bucket, "", [("small.bin", small.stat().st_size)], [], dest)
+        [little] = [job for job in queue.jobs if job.key == "small.bin"]
+        notes = _run_watching_notes(queue, little)
+        assert len(proxy.answered) == 1 and little.retries == 1, proxy.answered
+        assert little.note == "verified (MD5)"
+        assert md5_file(dest / "small.bin") == md5_file(small)
         queue.shutdown()
     finally:
         proxy.faults = []

@@ -74,6 +74,19 @@ class ChunkPrimitives(abc.ABC):
         """The ranges to fetch `key` in, and how to check them."""
 
     @abc.abstractmethod
+    def read_object(
+        self,
+        bucket: str,
+        key: str,
+        on_head: Callable[[ObjectHead], None],
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+    ) -> None:
+        """GET the whole object with no HEAD first (one request for a small
+        file, not two): `on_head` hears its head from the response headers
+        before any byte reaches `sink`; the caller checks how many came."""
+
+    @abc.abstractmethod
     def read_range(
         self,
         bucket: str,

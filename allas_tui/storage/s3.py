@@ -24,6 +24,7 @@ from allas_tui.storage.models import (
     Protocol,
     listed_as_manifest,
 )
+from allas_tui.storage.object_heads import MULTIPART_ETAG, bare_etag, s3_head
 from allas_tui.storage.s3_chunks import S3Chunks
 from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.settings import TransferSettings
@@ -40,7 +41,6 @@ LIST_PAGE_SIZE = 1000
 """S3's largest page."""
 DELETE_BATCH = 1000
 """S3's DeleteObjects limit."""
-_MULTIPART_ETAG = re.compile(r"-\d+$")
 _NOT_XML_SAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]|\r")
 """Characters a DeleteObjects XML body cannot carry as they are."""
 
@@ -96,12 +96,8 @@ def _listed_kind(etag: str | None, size: int) -> ObjectKind:
     lists with the empty MD5 and the manifest's size."""
     if listed_as_manifest(etag, size):
         return ObjectKind.SLO
-    multipart = etag is not None and _MULTIPART_ETAG.search(etag.strip('"')) is not None
+    multipart = etag is not None and MULTIPART_ETAG.search(etag.strip('"')) is not None
     return ObjectKind.MULTIPART if multipart else ObjectKind.PLAIN
-
-
-def _etag(value: str | None) -> str | None:
-    return value.strip('"') if value else value
 
 
 class S3Backend(StorageBackend):
@@ -178,7 +174,7 @@ class S3Backend(StorageBackend):
                 key=o["Key"],
                 size=o["Size"],
                 last_modified=o.get("LastModified"),
-                etag=_etag(o.get("ETag")),
+                etag=bare_etag(o.get("ETag")),
                 kind=_listed_kind(o.get("ETag"), o["Size"]),
             )
             for o in response.get("Contents", [])
@@ -191,18 +187,7 @@ class S3Backend(StorageBackend):
     def head_object(self, bucket: str, key: str) -> ObjectHead:
         with self._errors("read", bucket, key):
             r = self.client.head_object(Bucket=bucket, Key=key)
-        etag = _etag(r.get("ETag"))
-        kind = ObjectKind.MULTIPART if etag and _MULTIPART_ETAG.search(etag) else ObjectKind.PLAIN
-        return ObjectHead(
-            key=key,
-            size=r["ContentLength"],
-            last_modified=r.get("LastModified"),
-            etag=etag,
-            content_type=r.get("ContentType"),
-            kind=kind,
-            metadata=dict(r.get("Metadata", {})),
-            headers=dict(r["ResponseMetadata"]["HTTPHeaders"]),
-        )
+        return s3_head(key, r)
 
     def delete_object(self, bucket: str, key: str) -> None:
         with self._errors("delete", bucket, key):

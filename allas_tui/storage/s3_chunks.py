@@ -26,6 +26,7 @@ from allas_tui.storage.chunk_models import (
 from allas_tui.storage.chunk_primitives import ChunkPrimitives, stream_into
 from allas_tui.storage.hashing import is_plain_md5, multipart_etag
 from allas_tui.storage.models import ObjectHead
+from allas_tui.storage.object_heads import s3_head
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
 from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.settings import S3_MAX_PARTS, TransferSettings
@@ -173,6 +174,23 @@ class S3Chunks(ChunkPrimitives):
             return 0
         first = int(head.get("ContentLength", 0))
         return first if first < size else 0
+
+    def read_object(
+        self,
+        bucket: str,
+        key: str,
+        on_head: Callable[[ObjectHead], None],
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+    ) -> None:
+        with self._errors("download", bucket, key), _stream_errors(self.endpoint):
+            response = self.client.get_object(Bucket=bucket, Key=key)
+            body = response["Body"]
+            try:
+                on_head(s3_head(key, response))
+                stream_into(body.iter_chunks(READ_BLOCK), sink, stop)
+            finally:
+                body.close()
 
     def read_range(
         self,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from swiftclient.exceptions import ClientException
@@ -25,6 +24,7 @@ from allas_tui.storage.models import (
     Protocol,
     listed_as_manifest,
 )
+from allas_tui.storage.object_heads import swift_head
 from allas_tui.storage.progress import FileRangeReader
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift_chunks import SwiftChunks
@@ -55,10 +55,6 @@ def _swift_time(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-def _http_time(value: str | None) -> datetime | None:
-    return parsedate_to_datetime(value) if value else None
 
 
 class SwiftBackend(StorageBackend):
@@ -200,33 +196,7 @@ class SwiftBackend(StorageBackend):
     def head_object(self, bucket: str, key: str) -> ObjectHead:
         with self._errors("read", bucket, key):
             headers = self.connections.get().head_object(bucket, key)
-        etag = (headers.get("etag") or "").strip('"') or None
-        # radosgw sends X-Object-Meta-Static-Large-Object on some responses
-        slo_flag = headers.get("x-static-large-object") or headers.get(
-            "x-object-meta-static-large-object", ""
-        )
-        if slo_flag.lower() == "true":
-            kind = ObjectKind.SLO
-        elif headers.get("x-object-manifest"):
-            kind = ObjectKind.DLO
-        elif etag and "-" in etag:  # radosgw shows S3 multipart objects like this
-            kind = ObjectKind.MULTIPART
-        else:
-            kind = ObjectKind.PLAIN
-        meta_prefix = "x-object-meta-"
-        return ObjectHead(
-            key=key,
-            size=int(headers.get("content-length", 0)),
-            last_modified=_http_time(headers.get("last-modified")),
-            etag=etag,
-            content_type=headers.get("content-type"),
-            kind=kind,
-            metadata={
-                k[len(meta_prefix) :]: v for k, v in headers.items() if k.startswith(meta_prefix)
-            },
-            headers=dict(headers),
-            manifest=headers.get("x-object-manifest"),
-        )
+        return swift_head(key, headers)
 
     def delete_object(self, bucket: str, key: str) -> None:
         self._delete_with_segments(bucket, self.head_object(bucket, key))

@@ -25,6 +25,7 @@ from allas_tui.storage.chunk_models import (
 from allas_tui.storage.chunk_primitives import ChunkPrimitives, stream_into
 from allas_tui.storage.hashing import is_plain_md5, slo_etag
 from allas_tui.storage.models import ObjectHead, ObjectKind
+from allas_tui.storage.object_heads import swift_head
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
 from allas_tui.storage.settings import SWIFT_MAX_SEGMENTS
 from allas_tui.storage.swift_login import SwiftConnections
@@ -186,6 +187,25 @@ class SwiftChunks(ChunkPrimitives):
         return DownloadLayout(
             size, etag, even_ranges(size, chunk), CheckKind.NONE, why_unchecked=why
         )
+
+    def read_object(
+        self,
+        bucket: str,
+        key: str,
+        on_head: Callable[[ObjectHead], None],
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+    ) -> None:
+        with self._errors("download", bucket, key):
+            try:
+                headers, body = self.connections.get().get_object(
+                    bucket, key, resp_chunk_size=READ_BLOCK
+                )
+                on_head(swift_head(key, headers))
+                stream_into(body, sink, stop)
+            except BaseException:
+                self.connections.discard()
+                raise
 
     def read_range(
         self,

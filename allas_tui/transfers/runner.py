@@ -100,6 +100,7 @@ class JobRunner:
             resume=resume,
             on_started=started,
             on_range_done=lambda index: self._journal(job),
+            size_hint=job.size,
         ).run()
         job.reused_bytes = result.reused_bytes
         verdict = "verified" if not result.check.startswith("not checked") else "done"

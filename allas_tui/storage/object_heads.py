@@ -1,0 +1,72 @@
+"""An object's head (size, ETag, kind, metadata) from the headers a HEAD or a
+GET answers with, over either protocol, so a whole-object GET can stand in
+for a HEAD."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from allas_tui.storage.models import ObjectHead, ObjectKind
+
+MULTIPART_ETAG = re.compile(r"-\d+$")
+"""The ETag of an S3 multipart upload ends in -N, N being its part count."""
+
+
+def bare_etag(value: str | None) -> str | None:
+    """The ETag without the quotes HTTP puts around it."""
+    return value.strip('"') if value else value
+
+
+def http_time(value: str | None) -> datetime | None:
+    return parsedate_to_datetime(value) if value else None
+
+
+def swift_head(key: str, headers: Mapping[str, str]) -> ObjectHead:
+    """The head of `key` from Swift response headers (lower-case names)."""
+    etag = (headers.get("etag") or "").strip('"') or None
+    # radosgw sends X-Object-Meta-Static-Large-Object on some responses
+    slo_flag = headers.get("x-static-large-object") or headers.get(
+        "x-object-meta-static-large-object", ""
+    )
+    if slo_flag.lower() == "true":
+        kind = ObjectKind.SLO
+    elif headers.get("x-object-manifest"):
+        kind = ObjectKind.DLO
+    elif etag and "-" in etag:  # radosgw shows S3 multipart objects like this
+        kind = ObjectKind.MULTIPART
+    else:
+        kind = ObjectKind.PLAIN
+    meta_prefix = "x-object-meta-"
+    return ObjectHead(
+        key=key,
+        size=int(headers.get("content-length", 0)),
+        last_modified=http_time(headers.get("last-modified")),
+        etag=etag,
+        content_type=headers.get("content-type"),
+        kind=kind,
+        metadata={
+            k[len(meta_prefix) :]: v for k, v in headers.items() if k.startswith(meta_prefix)
+        },
+        headers=dict(headers),
+        manifest=headers.get("x-object-manifest"),
+    )
+
+
+def s3_head(key: str, response: Mapping[str, Any]) -> ObjectHead:
+    """The head of `key` from a boto3 head_object or get_object response."""
+    etag = bare_etag(response.get("ETag"))
+    kind = ObjectKind.MULTIPART if etag and MULTIPART_ETAG.search(etag) else ObjectKind.PLAIN
+    return ObjectHead(
+        key=key,
+        size=response["ContentLength"],
+        last_modified=response.get("LastModified"),
+        etag=etag,
+        content_type=response.get("ContentType"),
+        kind=kind,
+        metadata=dict(response.get("Metadata", {})),
+        headers=dict(response["ResponseMetadata"]["HTTPHeaders"]),
+    )
