@@ -147,7 +147,7 @@ def main() -> int:
         if "W1" in workloads:
             mb = args.big_mib * 2**20 / 1e6
             rows += run_transfers(allas, peers, "W1", big, mb, "MB/s", args.repeat, work)
-            rows += allas.curl_ceiling(big, mb, args.repeat)
+            rows += allas.curl_ceiling(login, big, mb, args.repeat)
         if "W2" in workloads:
             rows += run_transfers(
                 allas, peers, "W2", small, args.files, "files/s", args.repeat, work

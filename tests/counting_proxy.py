@@ -9,25 +9,24 @@ import struct
 import threading
 import time
 
+from local_relay import LocalRelay
 
-class CountingProxy:
+
+class CountingProxy(LocalRelay):
     """Listens on 127.0.0.1 (a free port) and relays every connection to `target`."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
+        super().__init__(target_host, target_port)
         self.sent_to_server = 0
         self.received_from_server = 0
         self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._closed = False
         self.refuse_next = 0
         """How many coming connections to reset at once, as a flaky network would."""
         self.refused = 0
         self._generation = 0
         self.max_rate: float | None = None
         """Bytes per second each connection may carry each way; None for no limit."""
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._start_accepting()
 
     def reset(self) -> None:
         """Start counting from zero, and only for connections opened from now
@@ -37,23 +36,18 @@ class CountingProxy:
             self.received_from_server = 0
             self._generation += 1
 
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            if self.refuse_next > 0:
-                self.refuse_next -= 1
-                self.refused += 1
-                # SO_LINGER 0 makes close() send a reset instead of a clean FIN
-                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                client.close()
-                continue
-            server = socket.create_connection(self.target)
-            generation = self._generation
-            for args in ((client, server, generation, True), (server, client, generation, False)):
-                threading.Thread(target=self._pump, args=args, daemon=True).start()
+    def _take(self, client: socket.socket) -> None:
+        if self.refuse_next > 0:
+            self.refuse_next -= 1
+            self.refused += 1
+            # SO_LINGER 0 makes close() send a reset instead of a clean FIN
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+            return
+        server = socket.create_connection(self.target)
+        generation = self._generation
+        for args in ((client, server, generation, True), (server, client, generation, False)):
+            threading.Thread(target=self._pump, args=args, daemon=True).start()
 
     def _pump(
         self, source: socket.socket, sink: socket.socket, generation: int, upstream: bool
@@ -77,8 +71,3 @@ class CountingProxy:
             for s in (source, sink):
                 with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        """Stop listening."""
-        self._closed = True
-        self._listener.close()

@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from local_relay import LocalRelay
+
 
 @dataclass(frozen=True)
 class Fault:
@@ -40,14 +42,14 @@ SLOW_DOWN = Fault(503, "Slow Down", "SlowDown")
 INTERNAL_ERROR = Fault(500, "Internal Server Error", "InternalError")
 
 
-class FaultProxy:
+class FaultProxy(LocalRelay):
     """Listens on 127.0.0.1 (a free port) and relays HTTP to `target`; the next
     requests whose method is in `methods` get the faults queued in `faults`."""
 
     def __init__(
         self, target_host: str, target_port: int, cert: str | None = None, key: str | None = None
     ) -> None:
-        self.target = (target_host, target_port)
+        super().__init__(target_host, target_port)
         self.faults: list[Fault] = []
         self.methods = {"GET", "PUT", "POST"}
         self.answered: list[tuple[Fault, str]] = []
@@ -59,20 +61,14 @@ class FaultProxy:
             self._server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             self._server_tls.load_cert_chain(cert, key)
             self._client_tls = ssl.create_default_context(cafile=cert)
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._start_accepting()
 
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+    def _take(self, client: socket.socket) -> None:
+        threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client: socket.socket) -> None:
+        """One connection, one request and its answer at a time, in this thread
+        alone: an SSL socket must not be read and written by two threads."""
         server: socket.socket | None = None
         try:
             if self._server_tls:
@@ -80,20 +76,26 @@ class FaultProxy:
             server = socket.create_connection(self.target)
             if self._client_tls:
                 server = self._client_tls.wrap_socket(server, server_hostname=self.target[0])
-            threading.Thread(target=self._relay_answers, args=(server, client), daemon=True).start()
-            reader = client.makefile("rb")
-            while head := _read_head(reader):
+            from_client, from_server = client.makefile("rb"), server.makefile("rb")
+            while head := _read_head(from_client):
                 request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
-                fault = self._fault_for(request_line.split(" ", 1)[0])
+                method = request_line.split(" ", 1)[0]
+                expects_continue = _headers(head).get(b"expect") == b"100-continue"
+                fault = self._fault_for(method)
                 if fault is not None:
-                    if b"100-continue" not in head.lower():
-                        _copy_body(head, reader, None)  # the client sends it before reading
+                    if not expects_continue:
+                        _copy_body(head, from_client, None)  # the client sends it before reading
                     client.sendall(fault.response())
                     with self._lock:
                         self.answered.append((fault, request_line))
                     return
+                if expects_continue:  # say it here, so the server never waits on the client
+                    head = _without_header(head, b"expect")
+                    client.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
                 server.sendall(head)
-                _copy_body(head, reader, server)
+                _copy_body(head, from_client, server)
+                if not _relay_answer(method, from_server, client):
+                    return
         except (OSError, ssl.SSLError):
             pass
         finally:
@@ -109,22 +111,6 @@ class FaultProxy:
                 return self.faults.pop(0)
         return None
 
-    @staticmethod
-    def _relay_answers(server: socket.socket, client: socket.socket) -> None:
-        try:
-            while data := server.recv(1 << 20):
-                client.sendall(data)
-        except (OSError, ssl.SSLError):
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                client.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        """Stop listening."""
-        self._closed = True
-        self._listener.close()
-
 
 def _read_head(reader: BinaryIO) -> bytes:
     """A request's line and headers, up to the blank line; b"" at the end."""
@@ -136,13 +122,47 @@ def _read_head(reader: BinaryIO) -> bytes:
     return b"".join(lines)
 
 
-def _copy_body(head: bytes, reader: BinaryIO, sink: socket.socket | None) -> None:
-    """Read the body the head announces (length or chunked) and send it to
-    `sink`, or drop it when `sink` is None."""
+def _headers(head: bytes) -> dict[bytes, bytes]:
+    """The head's header names and values, both in lower case."""
     headers = {}
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
         headers[name.strip().lower()] = value.strip().lower()
+    return headers
+
+
+def _without_header(head: bytes, name: bytes) -> bytes:
+    lines = head.split(b"\r\n")
+    kept = [line for line in lines if line.partition(b":")[0].strip().lower() != name]
+    return b"\r\n".join(kept)
+
+
+def _relay_answer(method: str, from_server: BinaryIO, client: socket.socket) -> bool:
+    """Pass the server's answer to the client, interim 1xx answers included;
+    whether the connection can carry another request."""
+    while True:
+        head = _read_head(from_server)
+        if not head:
+            return False
+        client.sendall(head)
+        status = int(head.split(b" ", 2)[1])
+        if status >= 200:
+            break
+    headers = _headers(head)
+    if method == "HEAD" or status in (204, 304):
+        return True
+    if b"content-length" not in headers and headers.get(b"transfer-encoding") != b"chunked":
+        while data := from_server.read1(1 << 20):  # the body ends when the server closes
+            client.sendall(data)
+        return False
+    _copy_body(head, from_server, client)
+    return headers.get(b"connection") != b"close"
+
+
+def _copy_body(head: bytes, reader: BinaryIO, sink: socket.socket | None) -> None:
+    """Read the body the head announces (length or chunked) and send it to
+    `sink`, or drop it when `sink` is None."""
+    headers = _headers(head)
     if headers.get(b"transfer-encoding") == b"chunked":
         while True:
             size_line = reader.readline()

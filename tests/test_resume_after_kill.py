@@ -4,13 +4,15 @@ partial ever sits under a final name. Also the memory bound of the queue."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,11 +35,53 @@ pytestmark = pytest.mark.stack
 CHUNKS = TransferSettings(chunk_threshold=8 * MiB, chunk_size=8 * MiB, chunks_at_once=2)
 """Small chunks, few at a time, so the kill lands with some parts stored and
 some not."""
+CHUNKS_CONFIG = '[transfers]\nchunk_threshold = "8MiB"\nchunk_size = "8MiB"\nchunks_at_once = 2\n'
+"""The same settings, in the config file the subprocess reads."""
 
 
-def _login_env(stack: Stack, combination: str, proxy: CountingProxy, home: Path) -> dict[str, str]:
+@dataclass
+class AppSetup:
+    """A user's login pointed through a counting relay, a bucket, and a journal."""
+
+    proxy: CountingProxy
+    env: dict[str, str]
+    backend: StorageBackend
+    bucket: str
+    journal_path: Path
+    journal: Journal
+
+    @property
+    def account(self) -> str:
+        return account_key(self.backend)
+
+
+@contextlib.contextmanager
+def _app_setup(
+    stack: Stack, combination: str, tmp_path: Path, config_text: str = CHUNKS_CONFIG
+) -> Iterator[AppSetup]:
+    server, protocol = combination.split("-")
+    target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
+    proxy = CountingProxy("127.0.0.1", int(target))
+    env = _login_env(stack, combination, proxy, tmp_path / "home", config_text)
+    backend = _backend_as_the_app_sees_it(env, Protocol(protocol))
+    bucket = unique_name("resume")
+    backend.create_bucket(bucket)
+    journal_path = tmp_path / "queue.sqlite3"
+    journal = Journal(journal_path)
+    try:
+        yield AppSetup(proxy, env, backend, bucket, journal_path, journal)
+    finally:
+        proxy.close()
+        journal.close()
+        remove_bucket(backend, bucket)
+
+
+def _login_env(
+    stack: Stack, combination: str, proxy: CountingProxy, home: Path, config_text: str
+) -> dict[str, str]:
     """The environment a user would have, pointed through the counting proxy:
-    S3 keys with an endpoint, or allas-conf's token and storage URL."""
+    S3 keys with an endpoint, or allas-conf's token and storage URL; and the
+    user's config file."""
     server, protocol = combination.split("-")
     info = stack.backend_info(server)
     scheme = info["object_url"].split(":")[0]
@@ -63,9 +107,7 @@ def _login_env(stack: Stack, combination: str, proxy: CountingProxy, home: Path)
         }
     config = home / ".config" / "allas-tui" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        '[transfers]\nchunk_threshold = "8MiB"\nchunk_size = "8MiB"\nchunks_at_once = 2\n'
-    )
+    config.write_text(config_text)
     return env
 
 
@@ -121,26 +163,16 @@ def _stored_bytes(backend: StorageBackend, job: TransferJob) -> int:
 def test_killed_upload_resumes_without_resending_everything(
     stack: Stack, combination: str, random_file, tmp_path: Path
 ) -> None:
-    server, protocol = combination.split("-")
-    target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
-    proxy = CountingProxy("127.0.0.1", int(target))
-    home = tmp_path / "home"
-    env = _login_env(stack, combination, proxy, home)
-    backend = _backend_as_the_app_sees_it(env, Protocol(protocol))
-    bucket = unique_name("resume")
-    backend.create_bucket(bucket)
     size = 96 * MiB
     source = random_file(size, "big.bin")
-    journal_path = tmp_path / "queue.sqlite3"
-    journal = Journal(journal_path)
-    account = account_key(backend)
-    try:
-        journal.add(account, [TransferJob(Direction.UPLOAD, bucket, "big.bin", source, size)])
+    with _app_setup(stack, combination, tmp_path) as app:
+        backend, bucket, journal, proxy = app.backend, app.bucket, app.journal, app.proxy
+        journal.add(app.account, [TransferJob(Direction.UPLOAD, bucket, "big.bin", source, size)])
         # the first run goes over a slow link, so the kill surely lands mid-upload
         proxy.max_rate = 8 * MiB
         stored = _kill_when(
-            _resume(env, journal_path),
-            lambda: _stored_bytes(backend, journal.unfinished(account)[0]),
+            _resume(app.env, app.journal_path),
+            lambda: _stored_bytes(backend, journal.unfinished(app.account)[0]),
             at_least=24 * MiB,
         )
         with pytest.raises(NotFound):  # nothing under the final name yet
@@ -148,11 +180,11 @@ def test_killed_upload_resumes_without_resending_everything(
 
         proxy.reset()
         proxy.max_rate = None
-        second = _resume(env, journal_path)
+        second = _resume(app.env, app.journal_path)
         output = second.communicate(timeout=300)[0].decode()
         assert second.returncode == 0, output
         resent = proxy.sent_to_server
-        assert journal.unfinished(account) == []
+        assert journal.unfinished(app.account) == []
         head = backend.head_object(bucket, "big.bin")
         assert head.size == size
         back = tmp_path / "back.bin"
@@ -166,10 +198,6 @@ def test_killed_upload_resumes_without_resending_everything(
         )
         if isinstance(backend, S3Backend):
             assert backend.client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
-    finally:
-        proxy.close()
-        journal.close()
-        remove_bucket(backend, bucket)
 
 
 @pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift", "swift-swift"])
@@ -179,55 +207,39 @@ def test_killed_download_resumes_from_its_partial_file(
     """The download twin: the ranges the killed run wrote are kept in its
     partial file, the resumed run fetches only the rest, and the final name
     appears only when the whole file is there and checked."""
-    server, protocol = combination.split("-")
-    target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
-    proxy = CountingProxy("127.0.0.1", int(target))
-    home = tmp_path / "home"
-    env = _login_env(stack, combination, proxy, home)
-    backend = _backend_as_the_app_sees_it(env, Protocol(protocol))
-    bucket = unique_name("resume")
-    backend.create_bucket(bucket)
     size = 96 * MiB
     source = random_file(size, "big.bin")
-    backend.upload_file(source, bucket, "big.bin")
-    target_path = tmp_path / "downloads" / "big.bin"
-    target_path.parent.mkdir()
-    journal_path = tmp_path / "queue.sqlite3"
-    journal = Journal(journal_path)
-    account = account_key(backend)
-    try:
-        journal.add(
-            account, [TransferJob(Direction.DOWNLOAD, bucket, "big.bin", target_path, size)]
-        )
-        proxy.max_rate = 8 * MiB
+    target = tmp_path / "downloads" / "big.bin"
+    target.parent.mkdir()
+    with _app_setup(stack, combination, tmp_path) as app:
+        app.backend.upload_file(source, app.bucket, "big.bin")
+        job = TransferJob(Direction.DOWNLOAD, app.bucket, "big.bin", target, size)
+        app.journal.add(app.account, [job])
+        app.proxy.max_rate = 8 * MiB
         kept = _kill_when(
-            _resume(env, journal_path),
-            lambda: 8 * MiB * len(journal.unfinished(account)[0].done_ranges),
+            _resume(app.env, app.journal_path),
+            lambda: 8 * MiB * len(app.journal.unfinished(app.account)[0].done_ranges),
             at_least=24 * MiB,
         )
-        assert not target_path.exists()  # nothing under the final name yet
-        [job] = journal.unfinished(account)
+        assert not target.exists()  # nothing under the final name yet
+        [job] = app.journal.unfinished(app.account)
         assert job.part_path is not None and job.part_path.exists()
 
-        proxy.reset()
-        proxy.max_rate = None
-        second = _resume(env, journal_path)
+        app.proxy.reset()
+        app.proxy.max_rate = None
+        second = _resume(app.env, app.journal_path)
         output = second.communicate(timeout=300)[0].decode()
         assert second.returncode == 0, output
-        received = proxy.received_from_server
-        assert journal.unfinished(account) == []
-        assert md5_file(target_path) == md5_file(source)
-        assert sorted(p.name for p in target_path.parent.iterdir()) == ["big.bin"]
+        received = app.proxy.received_from_server
+        assert app.journal.unfinished(app.account) == []
+        assert md5_file(target) == md5_file(source)
+        assert sorted(p.name for p in target.parent.iterdir()) == ["big.bin"]
         # a full download receives at least the object; the resume less, by the ranges kept
         assert received < size - kept + 8 * MiB, (received, kept)
         print(
             f"\n{combination}: kept {kept / MiB:.0f} MiB, fetched {received / MiB:.1f} MiB "
             f"of {size / MiB:.0f} MiB"
         )
-    finally:
-        proxy.close()
-        journal.close()
-        remove_bucket(backend, bucket)
 
 
 @pytest.mark.parametrize("combination", ["rgw-s3", "swift-swift"])
@@ -237,38 +249,23 @@ def test_memory_stays_bounded_with_eight_large_files(
     """8 files of 160 MiB at once, with 64 MiB chunks (the defaults): the peak
     RSS of the process stays under the stated bound of 300 MiB. (On radosgw over
     S3 and on Swift over Swift: the stand-in's radosgw keeps its data in RAM.)"""
-    server, protocol = combination.split("-")
-    target = stack.backend_info(server)["object_url"].rsplit(":", 1)[1]
-    proxy = CountingProxy("127.0.0.1", int(target))
-    home = tmp_path / "home"
-    env = _login_env(stack, combination, proxy, home)
-    config = home / ".config" / "allas-tui" / "config.toml"
-    config.write_text("[transfers]\nfiles_at_once = 8\nchunks_at_once = 8\n")
-    backend = _backend_as_the_app_sees_it(env, Protocol(protocol))
-    bucket = unique_name("memory")
-    backend.create_bucket(bucket)
-    journal_path = tmp_path / "queue.sqlite3"
-    journal = Journal(journal_path)
     size = 160 * MiB
     block = os.urandom(MiB)
-    jobs = []
-    for index in range(8):
-        path = tmp_path / f"f{index}.bin"
-        with path.open("wb") as f:
-            for _ in range(size // MiB):
-                f.write(block)
-        jobs.append(TransferJob(Direction.UPLOAD, bucket, path.name, path, size))
-    try:
-        journal.add(account_key(backend), jobs)
-        run = _resume(env, journal_path)
+    config = "[transfers]\nfiles_at_once = 8\nchunks_at_once = 8\n"
+    with _app_setup(stack, combination, tmp_path, config) as app:
+        jobs = []
+        for index in range(8):
+            path = tmp_path / f"f{index}.bin"
+            with path.open("wb") as f:
+                for _ in range(size // MiB):
+                    f.write(block)
+            jobs.append(TransferJob(Direction.UPLOAD, app.bucket, path.name, path, size))
+        app.journal.add(app.account, jobs)
+        run = _resume(app.env, app.journal_path)
         output = run.communicate(timeout=600)[0].decode()
         assert run.returncode == 0, output
         # the child's own VmHWM: ru_maxrss would count the forked pytest image before exec
         [peak] = re.findall(r"^Peak memory: (\d+) MiB$", output, re.MULTILINE)
         print(f"\n{combination}: peak RSS {peak} MiB for 8 x 160 MiB uploads")
         assert int(peak) < 300, output
-        assert proxy.sent_to_server >= 8 * size
-    finally:
-        proxy.close()
-        journal.close()
-        remove_bucket(backend, bucket)
+        assert app.proxy.sent_to_server >= 8 * size

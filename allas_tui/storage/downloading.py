@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from allas_tui.storage.chunk_models import CheckKind, DownloadLayout, even_ranges
 from allas_tui.storage.control import TransferControl, wait_all
@@ -32,12 +32,35 @@ if TYPE_CHECKING:
     from allas_tui.storage.backend import StorageBackend
 
 
+class _RangeSink:
+    """Takes the bytes of one range as they arrive: writes them at their place
+    in the partial file, hashes them, and counts them for progress."""
+
+    def __init__(self, fd: int, path: Path, offset: int, meter: ProgressMeter) -> None:
+        self.fd = fd
+        self.path = path
+        self.offset = offset
+        self.meter = meter
+        self.received = 0
+        self.digest = hashlib.md5(usedforsecurity=False)
+
+    def __call__(self, data: bytes) -> None:
+        with local_errors(self.path):
+            os.pwrite(self.fd, data, self.offset + self.received)
+        self.digest.update(data)
+        self.received += len(data)
+        self.meter.add(len(data))
+
+
 class _TooBigForOneGet(Exception):
     """The object the listing called small is not: fetch it in ranges."""
 
     def __init__(self, head: ObjectHead) -> None:
         super().__init__(head.key)
         self.head = head
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -114,16 +137,29 @@ class ObjectDownload:
             lambda: self.backend.chunks.download_layout(self.bucket, self.key, head)
         )
         partial = self._partial(layout)
+        meter = ProgressMeter(layout.size, self.progress)
+
+        def write(fd: int) -> int:
+            with local_errors(partial.part_path):
+                os.ftruncate(fd, layout.size)
+            return self._fetch(fd, layout, partial, meter)
+
+        reused = self._write_in_place(partial, write)
+        meter.finish()
+        check = layout.check.value if layout.check is not CheckKind.NONE else ""
+        return DownloadResult(check or f"not checked: {layout.why_unchecked}", reused)
+
+    def _write_in_place(self, partial: PartialDownload, write: Callable[[int], T]) -> T:
+        """Run `write` on the open partial file, then fsync it and rename it to
+        the final name. On failure the partial file goes, unless the transfer
+        is only suspended (a later run goes on from it)."""
         if self.on_started is not None:
             self.on_started(partial)
-        meter = ProgressMeter(layout.size, self.progress)
         try:
             with local_errors(partial.part_path):
                 fd = os.open(partial.part_path, os.O_RDWR)
             try:
-                with local_errors(partial.part_path):
-                    os.ftruncate(fd, layout.size)
-                reused = self._fetch(fd, layout, partial, meter)
+                result = write(fd)
                 with local_errors(partial.part_path):
                     os.fsync(fd)
             finally:
@@ -131,12 +167,33 @@ class ObjectDownload:
             with local_errors(self.dest):
                 move_into_place(partial.part_path, self.dest, self.overwrite)
         except BaseException:
-            if not c.suspended:
+            if not self.control.suspended:
                 partial.part_path.unlink(missing_ok=True)
             raise
-        meter.finish()
-        check = layout.check.value if layout.check is not CheckKind.NONE else ""
-        return DownloadResult(check or f"not checked: {layout.why_unchecked}", reused)
+        return result
+
+    def _read_rest(self, sink: _RangeSink, length: int, etag: str | None) -> None:
+        """GET what `sink`'s range still lacks (all of it the first time, the
+        rest after a cut), and fail as a network fault if it comes short."""
+        self.control.check()
+        with self.control.in_flight:
+            self.backend.chunks.read_range(
+                self.bucket,
+                self.key,
+                sink.offset + sink.received,
+                length - sink.received,
+                etag,
+                sink,
+                self.control.stop,
+            )
+        self._check_complete(sink, length)
+
+    def _check_complete(self, sink: _RangeSink, length: int) -> None:
+        if sink.received != length:  # cut short: never record the range as done
+            self.control.check()
+            raise NetworkError(
+                f"The download of {self.key!r} broke off after {sink.offset + sink.received} bytes."
+            )
 
     def _run_whole(self) -> DownloadResult:
         """A small object in one GET, its head read from the response: one
@@ -145,8 +202,6 @@ class ObjectDownload:
         c = self.control
         with local_errors(self.dest.parent):
             partial = PartialDownload(new_part_file(self.dest), None)
-        if self.on_started is not None:
-            self.on_started(partial)
         meter = ProgressMeter(self.size_hint, self.progress)
         heads: list[ObjectHead] = []
 
@@ -155,47 +210,21 @@ class ObjectDownload:
                 raise _TooBigForOneGet(head)
             heads.append(head)
 
-        digest = hashlib.md5(usedforsecurity=False)
-        received = 0
-        try:
-            with local_errors(partial.part_path):
-                fd = os.open(partial.part_path, os.O_RDWR)
-            try:
+        def write(fd: int) -> str:
+            sink = _RangeSink(fd, partial.part_path, 0, meter)
 
-                def sink(data: bytes) -> None:
-                    nonlocal received
-                    with local_errors(partial.part_path):
-                        os.pwrite(fd, data, received)
-                    digest.update(data)
-                    received += len(data)
-                    meter.add(len(data))
+            def get() -> None:
+                if heads:  # a retry: only the missing bytes, as a range
+                    self._read_rest(sink, heads[0].size, heads[0].etag)
+                    return
+                c.check()
+                self.backend.chunks.read_object(self.bucket, self.key, on_head, sink, c.stop)
+                self._check_complete(sink, heads[0].size if heads else -1)
 
-                def get() -> None:
-                    c.check()
-                    chunks = self.backend.chunks
-                    if not heads:
-                        chunks.read_object(self.bucket, self.key, on_head, sink, c.stop)
-                    else:
-                        size, etag = heads[0].size, heads[0].etag
-                        chunks.read_range(
-                            self.bucket, self.key, received, size - received, etag, sink, c.stop
-                        )
-                    if not heads or received != heads[0].size:
-                        c.check()
-                        raise NetworkError(f"The download of {self.key!r} broke off.")
+            c.retrying(get)
+            return self._check_whole(fd, heads[0], sink.digest.hexdigest())
 
-                c.retrying(get)
-                check = self._check_whole(fd, heads[0], digest.hexdigest())
-                with local_errors(partial.part_path):
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
-            with local_errors(self.dest):
-                move_into_place(partial.part_path, self.dest, self.overwrite)
-        except BaseException:
-            if not c.suspended:
-                partial.part_path.unlink(missing_ok=True)
-            raise
+        check = self._write_in_place(partial, write)
         meter.finish()
         return DownloadResult(check)
 
@@ -245,39 +274,9 @@ class ObjectDownload:
 
         def fetch(index: int) -> None:
             offset, length = ranges[index]
-            digest = hashlib.md5(usedforsecurity=False)
-            received = 0
-
-            def sink(data: bytes) -> None:
-                nonlocal received
-                with local_errors(partial.part_path):
-                    os.pwrite(fd, data, offset + received)
-                digest.update(data)
-                received += len(data)
-                meter.add(len(data))
-
-            def get() -> None:
-                # a retry asks only for the bytes this range still lacks
-                self.control.check()
-                with self.control.in_flight:
-                    self.backend.chunks.read_range(
-                        self.bucket,
-                        self.key,
-                        offset + received,
-                        length - received,
-                        layout.etag,
-                        sink,
-                        self.control.stop,
-                    )
-                if received != length:  # cut short: never record the range as done
-                    self.control.check()
-                    raise NetworkError(
-                        f"The download of {self.key!r} broke off after "
-                        f"{offset + received} of {layout.size} bytes."
-                    )
-
-            self.control.retrying(get)
-            digests[index] = digest.digest()
+            sink = _RangeSink(fd, partial.part_path, offset, meter)
+            self.control.retrying(lambda: self._read_rest(sink, length, layout.etag))
+            digests[index] = sink.digest.digest()
             if whole is not None:
                 with local_errors(partial.part_path):
                     whole.range_done(index)

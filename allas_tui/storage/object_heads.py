@@ -16,9 +16,9 @@ MULTIPART_ETAG = re.compile(r"-\d+$")
 """The ETag of an S3 multipart upload ends in -N, N being its part count."""
 
 
-def bare_etag(value: str | None) -> str | None:
-    """The ETag without the quotes HTTP puts around it."""
-    return value.strip('"') if value else value
+def bare_etag(value: str | None) -> str:
+    """The ETag without the quotes HTTP puts around it; "" for none."""
+    return (value or "").strip('"')
 
 
 def http_time(value: str | None) -> datetime | None:
@@ -27,7 +27,7 @@ def http_time(value: str | None) -> datetime | None:
 
 def swift_head(key: str, headers: Mapping[str, str]) -> ObjectHead:
     """The head of `key` from Swift response headers (lower-case names)."""
-    etag = (headers.get("etag") or "").strip('"') or None
+    etag = bare_etag(headers.get("etag")) or None
     # radosgw sends X-Object-Meta-Static-Large-Object on some responses
     slo_flag = headers.get("x-static-large-object") or headers.get(
         "x-object-meta-static-large-object", ""
@@ -58,7 +58,7 @@ def swift_head(key: str, headers: Mapping[str, str]) -> ObjectHead:
 
 def s3_head(key: str, response: Mapping[str, Any]) -> ObjectHead:
     """The head of `key` from a boto3 head_object or get_object response."""
-    etag = bare_etag(response.get("ETag"))
+    etag = bare_etag(response.get("ETag")) or None
     kind = ObjectKind.MULTIPART if etag and MULTIPART_ETAG.search(etag) else ObjectKind.PLAIN
     return ObjectHead(
         key=key,

@@ -174,7 +174,7 @@ class S3Backend(StorageBackend):
                 key=o["Key"],
                 size=o["Size"],
                 last_modified=o.get("LastModified"),
-                etag=bare_etag(o.get("ETag")),
+                etag=bare_etag(o.get("ETag")) or None,
                 kind=_listed_kind(o.get("ETag"), o["Size"]),
             )
             for o in response.get("Contents", [])

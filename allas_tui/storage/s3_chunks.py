@@ -26,7 +26,7 @@ from allas_tui.storage.chunk_models import (
 from allas_tui.storage.chunk_primitives import ChunkPrimitives, stream_into
 from allas_tui.storage.hashing import is_plain_md5, multipart_etag
 from allas_tui.storage.models import ObjectHead
-from allas_tui.storage.object_heads import s3_head
+from allas_tui.storage.object_heads import bare_etag, s3_head
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
 from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.settings import S3_MAX_PARTS, TransferSettings
@@ -34,10 +34,6 @@ from allas_tui.storage.settings import S3_MAX_PARTS, TransferSettings
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
-
-
-def _etag(value: str | None) -> str:
-    return (value or "").strip('"')
 
 
 class S3Chunks(ChunkPrimitives):
@@ -75,7 +71,7 @@ class S3Chunks(ChunkPrimitives):
                 ContentMD5=base64.b64encode(bytes.fromhex(md5_hex)).decode(),
                 **extra,
             )
-        return _etag(response.get("ETag"))
+        return bare_etag(response.get("ETag"))
 
     def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
         content_type = mimetypes.guess_type(path.name)[0]
@@ -93,7 +89,7 @@ class S3Chunks(ChunkPrimitives):
                 )
                 for p in page.get("Parts", []):
                     number = int(p["PartNumber"])
-                    parts[number] = UploadedPart(number, int(p["Size"]), _etag(p["ETag"]))
+                    parts[number] = UploadedPart(number, int(p["Size"]), bare_etag(p["ETag"]))
                 if not page.get("IsTruncated"):
                     return parts
                 marker = int(page["NextPartNumberMarker"])
@@ -110,7 +106,7 @@ class S3Chunks(ChunkPrimitives):
                 Body=cast("IO[Any]", body),  # file-like enough for botocore
                 ContentLength=size,
             )
-        return _etag(response.get("ETag"))
+        return bare_etag(response.get("ETag"))
 
     def complete_multipart(
         self,
@@ -127,9 +123,9 @@ class S3Chunks(ChunkPrimitives):
             response = self.client.complete_multipart_upload(
                 Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": listed}
             )
-            etag = _etag(response.get("ETag"))
+            etag = bare_etag(response.get("ETag"))
             if not etag:  # radosgw may leave it out of the response
-                etag = _etag(self.client.head_object(Bucket=bucket, Key=key).get("ETag"))
+                etag = bare_etag(self.client.head_object(Bucket=bucket, Key=key).get("ETag"))
         return etag
 
     def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:

@@ -8,19 +8,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 VENV=${ALLAS_STACK_VENV:-$HOME/.cache/allas-tui/stack-venv}
 PY=${PYTHON:-python3}
 
-PKGS=()
-for p in memcached:memcached openssl:openssl curl:curl radosgw:radosgw ceph-mon:ceph-mon ceph-osd:ceph-osd; do
-  command -v "${p%%:*}" >/dev/null || PKGS+=("${p##*:}")
-done
-if [ ${#PKGS[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "apt-get install ${PKGS[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
-  else
-    echo "missing: run 'sudo apt-get install -y ${PKGS[*]}'" >&2; exit 1
-  fi
-fi
+"$HERE/debian_need.sh" memcached:memcached openssl:openssl curl:curl radosgw:radosgw \
+  ceph-mon:ceph-mon ceph-osd:ceph-osd
 
 # Rebuild the venv only when the pinned requirements change.
 STAMP="$VENV/.requirements.sha256"
