@@ -7,7 +7,16 @@ from pathlib import Path
 
 from allas_tui.storage.backend import StorageBackend
 
-KEYS = ["\x1b[31mred\x1b[0m", "line1\nline2", "cr\rkey", "[bold]x[/bold]", "plain"]
+KEYS = [
+    "\x1b[31mred\x1b[0m",
+    "line1\nline2",
+    "cr\rkey",
+    "[bold]x[/bold]",
+    "plain",
+    # what URL-encoded and XML-escaped listings must give back as it was
+    "100% & <more>/a+b c%2F",
+    "ääkkönen/lähtö.txt",
+]
 
 
 def test_control_character_keys_are_listed_and_bulk_deleted(

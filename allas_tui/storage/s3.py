@@ -27,6 +27,7 @@ from allas_tui.storage.models import (
 from allas_tui.storage.object_heads import MULTIPART_ETAG, bare_etag, s3_head
 from allas_tui.storage.s3_chunks import S3Chunks
 from allas_tui.storage.s3_errors import s3_errors
+from allas_tui.storage.s3_listing import read_listings_quickly
 from allas_tui.storage.settings import TransferSettings
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class S3Backend(StorageBackend):
         self.login = login
         self.settings = settings or TransferSettings()
         self.client = make_s3_client(login, self.settings)
+        read_listings_quickly(self.client)
         self.chunks = S3Chunks(
             make_s3_client(login, self.settings, retries=False), self.endpoint, self.settings
         )

@@ -284,7 +284,9 @@ osd data = $C/osd/\$cluster-\$id
 osd objectstore = memstore
 memstore device bytes = $((STORAGE_MB * 1024 * 1024))
 [client.rgw.a]
-rgw frontends = beast endpoint=$H:$RGW_PORT ssl_endpoint=$H:$RGW_TLS_PORT ssl_certificate=$CERT ssl_private_key=$KEY
+# tcp_nodelay: without it, beast's small last write of an answer waits for the
+# client's delayed ACK, adding 40 ms to half of all S3 listing pages here
+rgw frontends = beast endpoint=$H:$RGW_PORT ssl_endpoint=$H:$RGW_TLS_PORT ssl_certificate=$CERT ssl_private_key=$KEY tcp_nodelay=1
 rgw data = $C/rgw
 # Allas's storage URL shape: .../swift/v1/AUTH_<project_id>
 rgw swift account in url = true
