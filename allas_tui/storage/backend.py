@@ -11,6 +11,7 @@ from pathlib import Path
 from allas_tui.storage.chunk_primitives import ChunkPrimitives
 from allas_tui.storage.control import TransferControl
 from allas_tui.storage.downloading import DownloadResult, ObjectDownload
+from allas_tui.storage.parallel_listing import list_in_ranges
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -82,8 +83,10 @@ class StorageBackend(abc.ABC):
         delimiter: str | None = None,
         token: str | None = None,
         limit: int | None = None,
+        after: str | None = None,
     ) -> ListPage:
-        """One page of a bucket's objects and, with a delimiter, pseudo-folders.
+        """One page of a bucket's objects and, with a delimiter, pseudo-folders:
+        the page `token` continues to, or else the first names after `after`.
         `limit` asks for fewer names than the protocol's page size."""
 
     def iter_pages(
@@ -93,18 +96,14 @@ class StorageBackend(abc.ABC):
         delimiter: str | None = None,
         first_page_size: int | None = None,
     ) -> Iterator[ListPage]:
-        """Every page of a listing, each yielded as soon as it arrives. A small
-        `first_page_size` gets the first names on screen sooner."""
-        token: str | None = None
-        limit = first_page_size
-        while True:
-            page = self.list_page(bucket, prefix, delimiter, token, limit)
-            limit = None
-            if page.objects or page.folders:
-                yield page
-            if page.next_token is None:
-                return
-            token = page.next_token
+        """Every page of a listing in key order, each yielded as soon as it may
+        be. A long listing runs over `settings.listing_streams` connections at
+        once; a small `first_page_size` gets the first names on screen sooner."""
+
+        def fetch(after: str | None, token: str | None, limit: int | None) -> ListPage:
+            return self.list_page(bucket, prefix, delimiter, token, limit, after=after)
+
+        return list_in_ranges(fetch, prefix, self.settings.listing_streams, first_page_size)
 
     # -- objects ----------------------------------------------------------
     @abc.abstractmethod

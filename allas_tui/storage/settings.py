@@ -40,6 +40,10 @@ class TransferSettings:
     few in parallel multiply their rate; the login nodes' single core caps it."""
     chunks_at_once: int = 8
     """Chunk requests in flight at once, across every file of the queue."""
+    listing_streams: int = 4
+    """Connections one long listing runs over at once. A listing is a chain of
+    requests, each waiting on the last; split into key ranges, four chains
+    keep the server and the client's parsing busy together."""
     timeout: float = 60.0
     """Seconds to wait on a silent connection before it counts as broken."""
     retries: int = 5
@@ -50,8 +54,8 @@ class TransferSettings:
     @property
     def connections(self) -> int:
         """Requests a backend may have open at once: every chunk, every file's
-        own requests (HEADs, single PUTs, completes) and a few for browsing."""
-        return self.chunks_at_once + self.files_at_once + 4
+        own requests (HEADs, single PUTs, completes), a listing's and a few more."""
+        return self.chunks_at_once + self.files_at_once + self.listing_streams + 2
 
     def must_chunk(self, size: int) -> bool:
         """True when a file of `size` bytes goes up in parts or segments."""

@@ -158,11 +158,12 @@ class SwiftBackend(StorageBackend):
         delimiter: str | None = None,
         token: str | None = None,
         limit: int | None = None,
+        after: str | None = None,
     ) -> ListPage:
         with self._errors("list", bucket):
             _, entries = self.connections.get().get_container(
                 bucket,
-                marker=token or "",
+                marker=token or after or "",
                 prefix=prefix or None,
                 delimiter=delimiter,
                 limit=min(limit or self.page_size, self.page_size),
