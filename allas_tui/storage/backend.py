@@ -11,7 +11,6 @@ from pathlib import Path
 from allas_tui.storage.chunk_primitives import ChunkPrimitives
 from allas_tui.storage.control import TransferControl
 from allas_tui.storage.downloading import DownloadResult, ObjectDownload
-from allas_tui.storage.parallel_listing import list_in_ranges
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -20,6 +19,7 @@ from allas_tui.storage.models import (
     ObjectHead,
     Protocol,
 )
+from allas_tui.storage.parallel_listing import list_in_ranges
 from allas_tui.storage.progress import ProgressCallback
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.storage.settings import TransferSettings

@@ -146,7 +146,7 @@ class _RangeListing:
         while (keys := self._next_range()) is not None:
             try:
                 page = self._fetch(keys.after if keys.token is None else None, keys.token, None)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            except BaseException as exc:
                 with self._changed:
                     self._error = self._error or exc
                     self._changed.notify_all()
