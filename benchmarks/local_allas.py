@@ -3,9 +3,12 @@ started if it is not running, and the buckets each case needs."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
+import tarfile
+import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from pathlib import Path
 from measure import CommandFailed, Summary, run_measured
 from peers import Login
 from report import Row
+from swiftclient.client import Connection
 
 from allas_tui.storage.errors import StorageError
 from allas_tui.storage.s3 import S3Backend, S3Login
@@ -129,6 +133,60 @@ class LocalAllas:
 
             with ThreadPoolExecutor(16) as pool:
                 list(pool.map(put, range(objects)))
+        return name
+
+    def flat_bucket(self, objects: int) -> str:
+        """A bucket of `objects` empty objects and no folders, for the in-app
+        workloads. Filled by Swift bulk uploads (tar archives radosgw unpacks),
+        ~10x faster than a PUT each; kept for the next run, reused when whole."""
+        name = f"bench-flat-{objects}"
+        backend = self.s3
+        try:
+            have = sum(len(p.objects) for p in backend.iter_pages(name))
+        except StorageError:
+            backend.create_bucket(name)
+            have = 0
+        if have == objects:
+            return name
+        login = self.login(Path(tempfile.gettempdir()))
+        per_archive = 10_000
+
+        def send(first: int) -> None:
+            archive = io.BytesIO()
+            with tarfile.open(fileobj=archive, mode="w") as tar:
+                for index in range(first, min(first + per_archive, objects)):
+                    tar.addfile(tarfile.TarInfo(f"run-{index:07d}.dat"), io.BytesIO(b""))
+            conn = Connection(
+                preauthurl=login.storage_url,
+                preauthtoken=login.token,
+                cacert=login.ca_bundle,
+                retries=5,
+                timeout=600,
+            )
+            conn.put_object(name, "", archive.getvalue(), query_string="extract-archive=tar")
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(send, range(0, objects, per_archive)))
+        return name
+
+    def download_set(self, count: int, mib: int) -> str:
+        """A bucket of `count` objects of `mib` MiB each, for transfers to run
+        while the app is timed; kept for the next run."""
+        name = f"bench-files-{count}x{mib}"
+        backend = self.s3
+        try:
+            have = [o for p in backend.iter_pages(name) for o in p.objects]
+        except StorageError:
+            backend.create_bucket(name)
+            have = []
+        if len(have) == count and all(o.size == mib << 20 for o in have):
+            return name
+        with tempfile.NamedTemporaryFile() as data:
+            for _ in range(mib):
+                data.write(os.urandom(1 << 20))
+            data.flush()
+            for index in range(count):
+                backend.upload_file(Path(data.name), name, f"file-{index}.bin")
         return name
 
     def curl_ceiling(self, login: Login, big: Path, amount: float, repeat: int) -> list[Row]:

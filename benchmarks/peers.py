@@ -56,7 +56,7 @@ def _base_env(login: Login) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k in keep} | {"HOME": str(login.home)}
 
 
-def _s3_env(login: Login) -> dict[str, str]:
+def s3_env(login: Login) -> dict[str, str]:
     return _base_env(login) | {
         "AWS_ACCESS_KEY_ID": login.access_key,
         "AWS_SECRET_ACCESS_KEY": login.secret_key,
@@ -69,7 +69,7 @@ def _s3_env(login: Login) -> dict[str, str]:
     }
 
 
-def _swift_env(login: Login) -> dict[str, str]:
+def swift_env(login: Login) -> dict[str, str]:
     return _base_env(login) | {
         "OS_AUTH_TOKEN": login.token,
         "OS_STORAGE_URL": login.storage_url,
@@ -79,7 +79,7 @@ def _swift_env(login: Login) -> dict[str, str]:
 
 def _ours(protocol: str, login: Login) -> Peer:
     run = [sys.executable, str(OURS), protocol]
-    env = _s3_env(login) if protocol == "s3" else _swift_env(login)
+    env = s3_env(login) if protocol == "s3" else swift_env(login)
     return Peer(
         "allas-tui",
         protocol,
@@ -91,7 +91,7 @@ def _ours(protocol: str, login: Login) -> Peer:
 
 
 def _aws(login: Login, binary: str, label: str, fast: bool, crt: bool = False) -> Peer:
-    env = _s3_env(login)
+    env = s3_env(login)
     config = login.home / f".aws-{label.replace(' ', '-')}.ini"
     lines = ["[default]"]
     if fast:  # the aws CLI's documented S3 tuning knobs
@@ -137,7 +137,7 @@ def _s5cmd(login: Login, fast: bool) -> Peer:
         up,
         lambda b, dest: [*base, *cp, f"s3://{b}/*", f"{dest}/"],
         lambda b: [*base, "ls", f"s3://{b}/*"],
-        _s3_env(login),
+        s3_env(login),
         missing=None if Path(binary).exists() else "s5cmd is not installed",
     )
 
@@ -219,7 +219,7 @@ def _swift_cli(login: Login, fast: bool) -> Peer:
             str(dest),
         ],
         lambda b: [*base, "list", b],
-        _swift_env(login),
+        swift_env(login),
         up_from_parent=True,
         missing=None if Path(binary).exists() else "the swift CLI is not installed",
     )
