@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
-from allas_tui.storage.s3 import S3Login
+from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.settings import MiB, TransferSettings
 
 DEMO_PROFILE_NAME = "demo"

@@ -15,7 +15,8 @@ import pytest
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.errors import StorageError
-from allas_tui.storage.s3 import S3Backend, S3Login
+from allas_tui.storage.s3 import S3Backend
+from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.settings import MiB, TransferSettings
 from allas_tui.storage.swift import SwiftBackend
 from allas_tui.storage.swift_login import SwiftLogin

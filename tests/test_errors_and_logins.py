@@ -21,7 +21,8 @@ from allas_tui.storage.errors import (
     WrongCredentials,
 )
 from allas_tui.storage.profiles import open_backend
-from allas_tui.storage.s3 import S3Backend, S3Login
+from allas_tui.storage.s3 import S3Backend
+from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift import SwiftBackend
 from allas_tui.storage.swift_login import SwiftLogin

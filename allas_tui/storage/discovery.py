@@ -16,7 +16,7 @@ from allas_tui.storage import s3_sources
 from allas_tui.storage.errors import NoCredentials
 from allas_tui.storage.models import Protocol
 from allas_tui.storage.profiles import ConnectionProfile
-from allas_tui.storage.s3 import ALLAS_S3_ENDPOINT, DEFAULT_REGION, S3Login
+from allas_tui.storage.s3_login import ALLAS_S3_ENDPOINT, DEFAULT_REGION, S3Login
 from allas_tui.storage.swift_login import SwiftLogin
 
 

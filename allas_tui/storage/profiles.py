@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.models import Protocol
-from allas_tui.storage.s3 import S3Login
+from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift_login import SwiftLogin
 

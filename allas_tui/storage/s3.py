@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -29,37 +28,18 @@ from allas_tui.storage.object_heads import MULTIPART_ETAG, bare_etag, s3_head
 from allas_tui.storage.s3_chunks import S3Chunks
 from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.s3_listing import read_listings_quickly
+from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.settings import TransferSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-ALLAS_S3_ENDPOINT = "https://a3s.fi"
-"""Where Allas serves S3."""
-DEFAULT_REGION = "us-east-1"
-"""radosgw accepts any region; Swift's s3api accepts only its configured one,
-which defaults to this."""
 LIST_PAGE_SIZE = 1000
 """S3's largest page."""
 DELETE_BATCH = 1000
 """S3's DeleteObjects limit."""
 _NOT_XML_SAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]|\r")
 """Characters a DeleteObjects XML body cannot carry as they are."""
-
-
-@dataclass(frozen=True, slots=True)
-class S3Login:
-    """What it takes to sign S3 requests to one endpoint."""
-
-    access_key: str = field(repr=False)
-    secret_key: str = field(repr=False)
-    endpoint_url: str = ALLAS_S3_ENDPOINT
-    region: str = DEFAULT_REGION
-    session_token: str | None = field(default=None, repr=False)
-    ca_bundle: str | None = None
-    """A CA file to trust; None leaves it to AWS_CA_BUNDLE and ~/.aws/config."""
-    project: str | None = None
-    """A label for the project these keys belong to, where known."""
 
 
 def make_s3_client(login: S3Login, settings: TransferSettings, *, retries: bool = True) -> S3Client:

@@ -10,7 +10,7 @@ from pathlib import Path
 import botocore.session
 
 from allas_tui.storage.profiles import ConnectionProfile
-from allas_tui.storage.s3 import ALLAS_S3_ENDPOINT, DEFAULT_REGION, S3Login
+from allas_tui.storage.s3_login import ALLAS_S3_ENDPOINT, DEFAULT_REGION, S3Login
 
 _AWS_DEFAULT_HOST = "amazonaws.com"
 

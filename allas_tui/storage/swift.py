@@ -28,9 +28,10 @@ from allas_tui.storage.object_heads import swift_head
 from allas_tui.storage.progress import FileRangeReader
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift_chunks import SwiftChunks
+from allas_tui.storage.swift_connections import SwiftConnections
 from allas_tui.storage.swift_deletes import PlainDeleter, map_parallel
 from allas_tui.storage.swift_errors import swift_errors
-from allas_tui.storage.swift_login import SwiftConnections, SwiftLogin
+from allas_tui.storage.swift_login import SwiftLogin
 from allas_tui.storage.swift_segments import Segment, segment_container, segments_of
 
 LIST_PAGE_SIZE = 10_000

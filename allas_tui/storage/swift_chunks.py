@@ -28,7 +28,7 @@ from allas_tui.storage.models import ObjectHead, ObjectKind
 from allas_tui.storage.object_heads import swift_head
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
 from allas_tui.storage.settings import SWIFT_MAX_SEGMENTS
-from allas_tui.storage.swift_login import SwiftConnections
+from allas_tui.storage.swift_connections import SwiftConnections
 from allas_tui.storage.swift_segments import segment_container, segment_entries
 
 ErrorsFactory = Callable[[str, str | None, str | None], AbstractContextManager[None]]

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 from allas_tui.storage import errors
 from allas_tui.storage.models import DeleteReport
-from allas_tui.storage.swift_login import SwiftConnections
+from allas_tui.storage.swift_connections import SwiftConnections
 
 T = TypeVar("T")
 ErrorScope = Callable[..., AbstractContextManager[None]]

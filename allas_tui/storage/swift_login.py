@@ -1,17 +1,15 @@
-"""Logging in to Swift: a Keystone v3 password, or a token from allas-conf."""
+"""What a Swift login is: a Keystone v3 password, or a token from allas-conf.
+
+Only plain data here, so that finding credentials at start does not import
+keystoneauth1 and swiftclient (~0.15 s); connections are in swift_connections."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from keystoneauth1 import session as ksa_session
-from keystoneauth1.identity import v3
-from swiftclient.client import Connection
-
-from allas_tui.storage.settings import TransferSettings
+if TYPE_CHECKING:
+    from keystoneauth1 import session as ksa_session
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +55,10 @@ class SwiftLogin:
 
     def keystone_session(self) -> ksa_session.Session:
         """A keystoneauth1 session that logs in with the password."""
+        from keystoneauth1.identity import v3
+
+        from allas_tui.storage.swift_connections import ReloginSession
+
         if self.auth_url is None or self.password is None:
             raise ValueError("a password login needs auth_url and password")
         project: dict[str, Any] = (
@@ -74,102 +76,4 @@ class SwiftLogin:
             user_domain_name=self.user_domain_name,
             **project,
         )
-        return _ReloginSession(auth=auth, verify=self.cacert or True)
-
-
-class _ReloginSession(ksa_session.Session):
-    """A session that always agrees to log in again after a 401.
-
-    swiftclient retries a 401 only if `invalidate()` returns True, and
-    keystoneauth returns False when it has not logged in itself yet, which is
-    the case when we start from allas-conf's token. With a password at hand, a
-    rejected token should always be followed by one fresh login.
-    """
-
-    def invalidate(self, auth: Any = None) -> bool:
-        super().invalidate(auth)
-        return True
-
-
-class SwiftConnections:
-    """Hands each thread its own swiftclient Connection (they are not
-    thread-safe), all sharing one Keystone session and so one token."""
-
-    def __init__(
-        self,
-        login: SwiftLogin,
-        settings: TransferSettings,
-        *,
-        retries: int | None = None,
-        share_login_of: SwiftConnections | None = None,
-    ) -> None:
-        self.login = login
-        self.settings = settings
-        self.retries = settings.retries if retries is None else retries
-        """swiftclient's own retries; transfers retry visibly themselves and pass 0."""
-        self._session: ksa_session.Session | None
-        if share_login_of is not None:
-            self._session = share_login_of._session
-        else:
-            self._session = login.keystone_session() if login.can_relogin else None
-        self._local = threading.local()
-        self._made: list[Connection] = []
-
-    @property
-    def storage_url(self) -> str | None:
-        """The storage URL any connection has learned from Keystone, else the given one."""
-        learned = next((c.url for c in self._made if c.url), None)
-        return learned or self.login.storage_url
-
-    @property
-    def token_expires(self) -> datetime | None:
-        """When the session's token runs out; None before a login or with a bare token."""
-        auth = getattr(self._session, "auth", None)
-        auth_ref = getattr(auth, "auth_ref", None)
-        expires = getattr(auth_ref, "expires", None)
-        return expires if isinstance(expires, datetime) else None
-
-    def get(self) -> Connection:
-        """This thread's connection."""
-        conn: Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._new_connection()
-            self._local.conn = conn
-            self._made = [*self._made[-31:], conn]
-        return conn
-
-    def discard(self) -> None:
-        """Drop this thread's connection, e.g. after a request was cut off midway."""
-        conn: Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
-
-    def _new_connection(self) -> Connection:
-        login = self.login
-        # Connections share the session, whose cached token spares a login each.
-        common: dict[str, Any] = {
-            "preauthurl": login.storage_url,
-            "preauthtoken": login.token,
-            "retries": self.retries,
-            "timeout": self.settings.timeout,
-            "cacert": login.cacert,
-        }
-        if self._session is None:
-            return Connection(**common)
-        # The call shape of CSC's Swift guide, with a keystoneauth1 session under it
-        return Connection(
-            authurl=login.auth_url,
-            user=login.username,
-            key=login.password,
-            auth_version="3",
-            os_options={
-                "user_domain_name": login.user_domain_name,
-                "project_domain_name": login.project_domain_name,
-                "project_name": login.project_name,
-                "region_name": login.region,
-                "endpoint_type": login.interface,
-            },
-            session=self._session,
-            **common,
-        )
+        return ReloginSession(auth=auth, verify=self.cacert or True)

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from swiftclient.exceptions import ClientException
 
 from allas_tui.storage.models import ObjectHead, ObjectKind
-from allas_tui.storage.swift_login import SwiftConnections
+from allas_tui.storage.swift_connections import SwiftConnections
 
 
 def segment_container(bucket: str) -> str:
