@@ -98,6 +98,32 @@ def test_s3_endpoint_defaults_to_allas(home: Path) -> None:
     assert profile.s3 is not None and profile.s3.endpoint_url == "https://a3s.fi"
 
 
+def test_s3_endpoint_comes_from_where_boto3_reads_it(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile's own endpoint_url, its services section, then AWS_ENDPOINT_URL_S3."""
+    (home / ".aws").mkdir()
+    (home / ".aws/credentials").write_text(
+        "[own]\naws_access_key_id = A\naws_secret_access_key = S\n"
+        "[svc]\naws_access_key_id = B\naws_secret_access_key = T\n"
+    )
+    (home / ".aws/config").write_text(
+        "[profile own]\nendpoint_url = https://own.example:8443\n"
+        "[profile svc]\nservices = local\n"
+        "[services local]\ns3 =\n  endpoint_url = https://svc.example\n"
+    )
+
+    def endpoint(name: str) -> str:
+        profile = choose_profile(discover({}, home=home), name=name)
+        assert profile.s3 is not None
+        return profile.s3.endpoint_url
+
+    assert endpoint("aws:own") == "https://own.example:8443"
+    assert endpoint("aws:svc") == "https://svc.example"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "https://env.example")
+    assert endpoint("aws:own") == "https://env.example"
+
+
 def test_rclone_allas_remotes_are_profiles(home: Path) -> None:
     conf = home / ".config/rclone/rclone.conf"
     conf.parent.mkdir(parents=True)
