@@ -4,7 +4,7 @@ so the widget only ever renders the lines on screen."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from allas_tui.storage.models import BucketInfo, ObjectInfo, ObjectKind
@@ -44,6 +44,14 @@ class Row:
     size: int | None
     modified: datetime | None
     object_kind: ObjectKind = ObjectKind.PLAIN
+    folded: str = field(init=False, repr=False, compare=False)
+    """The name case-folded, made once as the row is listed (off the UI thread)
+    so that a filter keystroke over 500,000 rows does not fold each again."""
+
+    def __post_init__(self) -> None:
+        folded = self.name.casefold()
+        # most names fold to themselves: keep one string, not two
+        object.__setattr__(self, "folded", self.name if folded == self.name else folded)
 
 
 def object_row(obj: ObjectInfo, prefix: str) -> Row:
@@ -105,7 +113,7 @@ class RowStore:
         for row in rows:
             is_object = row.kind is RowKind.OBJECT
             (self._objects if is_object else self._containers).append(row)
-            if view is None or needle not in row.name.casefold():
+            if view is None or needle not in row.folded:
                 continue
             if is_object:
                 view.append(row)
@@ -141,8 +149,8 @@ class RowStore:
         containers, objects = self._containers, self._objects
         if self.filter:
             needle = self.filter.casefold()
-            containers = [r for r in containers if needle in r.name.casefold()]
-            objects = [r for r in objects if needle in r.name.casefold()]
+            containers = [r for r in containers if needle in r.folded]
+            objects = [r for r in objects if needle in r.folded]
         if self.sort is SortOrder.SIZE:
             objects = sorted(objects, key=lambda r: r.size or 0, reverse=True)
         elif self.sort is SortOrder.DATE:
