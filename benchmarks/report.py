@@ -89,7 +89,7 @@ def render(header: str, rows: list[Row]) -> str:
         ours = [r for r in group if r.client == OURS and not r.error]
         for r in ours:
             shares = ", ".join(
-                f"{d} {100 * (r.rate(d) or 0) / ceilings[d]:.0f} %"
+                f"{'listing' if listing else d} {100 * (r.rate(d) or 0) / ceilings[d]:.0f} %"
                 for d in (("up",) if listing else ("up", "down"))
                 if ceilings[d]
             )
@@ -98,4 +98,27 @@ def render(header: str, rows: list[Row]) -> str:
                 f"allas-tui over {r.protocol}: share of the best any client reached: {shares}."
             )
         out.append("")
+        if workload == "W1":
+            out += _cpu_per_gib(group)
     return "\n".join(out)
+
+
+W8_GOAL = 1.2
+"""CPU seconds per GiB moved that W8 allows."""
+
+
+def _cpu_per_gib(group: list[Row]) -> list[str]:
+    """W8: the CPU each client spent per GiB moved in W1, up and down."""
+    out = [
+        f"### W8 (CPU seconds per GiB moved in W1; goal for allas-tui ≤ {W8_GOAL})",
+        "",
+        "| protocol | client | up | down |",
+        "|---|---|---|---|",
+    ]
+    for r in group:
+        if r.error or not r.amount:
+            continue
+        gib = r.amount * 1e6 / 2**30
+        cells = [f"{s.cpu_seconds / gib:.2f}" if s else "" for s in (r.up, r.down)]
+        out.append(f"| {r.protocol} | {r.client} | {cells[0]} | {cells[1]} |")
+    return [*out, ""]
