@@ -76,7 +76,10 @@ class Probe:
     def __init__(self, env: dict[str, str], args: list[str]) -> None:
         self.out = Path(tempfile.mkstemp(prefix="probe-", suffix=".jsonl")[1])
         subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True, check=False)
-        env = env | {"ALLAS_BENCH_LAUNCHED": repr(time.time())}
+        # a HOME of its own: the journal of a probe killed mid-transfer would
+        # otherwise make the next one start with an offer to resume
+        home = tempfile.mkdtemp(prefix="probe-home-")
+        env = env | {"HOME": home, "ALLAS_BENCH_LAUNCHED": repr(time.time())}
         command = [sys.executable, str(PROBE), str(self.out), *args]
         flags = [f"-e{k}={v}" for k, v in env.items()]
         tmux = ["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40", *flags]
@@ -264,7 +267,12 @@ def main() -> int:
         env = s3_env(login) if protocol == "s3" else swift_env(login)
         for name, case in cases:
             print(f"  {name} {protocol}", file=sys.stderr, flush=True)
-            results += case(env, protocol)
+            try:
+                results += case(env, protocol)
+            except (TimeoutError, subprocess.CalledProcessError) as exc:
+                results.append(Result(name, protocol, f"failed: {exc}", [], ""))
+            finally:
+                subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
     header = (
         f"In-app workloads, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores. Command: "
         f"`.venv/bin/python benchmarks/in_app.py {' '.join(sys.argv[1:])}`"
