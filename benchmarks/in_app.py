@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from local_allas import LocalAllas
 from peers import Login, s3_env, swift_env
+from report import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "benchmarks" / "probe_app.py"
@@ -278,9 +279,7 @@ def main() -> int:
         f"`.venv/bin/python benchmarks/in_app.py {' '.join(sys.argv[1:])}`"
     )
     text = render(header, results)
-    print(text)
-    if args.results:
-        args.results.write_text(text)
+    publish(text, args.results)
     return 0
 
 

@@ -4,6 +4,7 @@ server's ceiling, CPU seconds and peak RSS, as Markdown."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from measure import Summary
 
@@ -122,3 +123,10 @@ def _cpu_per_gib(group: list[Row]) -> list[str]:
         cells = [f"{s.cpu_seconds / gib:.2f}" if s else "" for s in (r.up, r.down)]
         out.append(f"| {r.protocol} | {r.client} | {cells[0]} | {cells[1]} |")
     return [*out, ""]
+
+
+def publish(text: str, results: Path | None) -> None:
+    """Print the tables, and write them to `results` when asked."""
+    print(text)
+    if results:
+        results.write_text(text)

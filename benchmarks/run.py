@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_allas import LocalAllas
 from measure import CommandFailed, Summary, run_measured
 from peers import Login, Peer, all_peers
-from report import Row, render
+from report import Row, publish, render
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,9 +166,7 @@ def main() -> int:
         f"W3: {args.objects:,} objects."
     )
     text = render(header, rows)
-    print(text)
-    if args.results:
-        args.results.write_text(text)
+    publish(text, args.results)
     return 0
 
 
