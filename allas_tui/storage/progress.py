@@ -26,7 +26,8 @@ at a time, and one send per 8 KiB costs about 3.5x the CPU of 1 MiB sends."""
 
 
 class ProgressMeter:
-    """Adds up bytes from many threads and reports the running total.
+    """Adds up bytes from many threads and reports the running total. The
+    callback must be cheap (it runs under a lock): a counter, not a UI call.
 
     Amounts may be negative: s3transfer takes bytes back when it rewinds a
     part to retry it. The reported total is the high-water mark of the running
@@ -47,14 +48,16 @@ class ProgressMeter:
 
     def add(self, amount: int) -> None:
         """Add `amount` bytes (negative when a retry rewinds)."""
+        # the callback runs under the lock: called after it, two threads could
+        # report in the wrong order and the total would seem to fall (seen in CI)
         with self._lock:
             self._sum += amount
             done = min(self._total, max(self._done, self._sum))
             if done == self._done:
                 return
             self._done = done
-        if self._callback is not None:
-            self._callback(done)
+            if self._callback is not None:
+                self._callback(done)
 
     def finish(self) -> None:
         """Mark the transfer complete: the total is exactly the size. A
@@ -63,8 +66,8 @@ class ProgressMeter:
             self._sum = max(self._sum, self._total)
             moved = self._done != self._total
             self._done = self._total
-        if self._callback is not None and (moved or self._total == 0):
-            self._callback(self._total)
+            if self._callback is not None and (moved or self._total == 0):
+                self._callback(self._total)
 
 
 def check_cancel(cancel: threading.Event | None) -> None:
