@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from local_allas import LocalAllas
 from peers import Login, s3_env, swift_env
-from report import publish
+from report import publish, run_line
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "benchmarks" / "probe_app.py"
@@ -274,10 +273,7 @@ def main() -> int:
                 results.append(Result(name, protocol, f"failed: {exc}", [], ""))
             finally:
                 subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
-    header = (
-        f"In-app workloads, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores. Command: "
-        f"`.venv/bin/python benchmarks/in_app.py {' '.join(sys.argv[1:])}`"
-    )
+    header = f"In-app workloads. {run_line('in_app.py')}"
     text = render(header, results)
     publish(text, args.results)
     return 0

@@ -3,6 +3,10 @@ server's ceiling, CPU seconds and peak RSS, as Markdown."""
 
 from __future__ import annotations
 
+import datetime
+import os
+import platform
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +127,15 @@ def _cpu_per_gib(group: list[Row]) -> list[str]:
         cells = [f"{s.cpu_seconds / gib:.2f}" if s else "" for s in (r.up, r.down)]
         out.append(f"| {r.protocol} | {r.client} | {cells[0]} | {cells[1]} |")
     return [*out, ""]
+
+
+def run_line(script: str) -> str:
+    """When, on what, and the exact command: the first lines of every report."""
+    machine = (
+        f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} cores · "
+        f"{platform.platform()} · Python {platform.python_version()}"
+    )
+    return f"{machine}\n\nCommand: `.venv/bin/python benchmarks/{script} {' '.join(sys.argv[1:])}`"
 
 
 def publish(text: str, results: Path | None) -> None:

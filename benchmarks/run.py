@@ -18,9 +18,7 @@ The in-app workloads (W4-W7) are in benchmarks/in_app.py.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -32,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_allas import LocalAllas
 from measure import CommandFailed, Summary, run_measured
 from peers import Login, Peer, all_peers
-from report import Row, publish, render
+from report import Row, publish, render, run_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,12 +155,9 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         allas.stop_if_started()
-    command = "benchmarks/run.py " + " ".join(sys.argv[1:])
     header = (
-        f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} cores · "
-        f"{platform.platform()} · Python {platform.python_version()}\n\n"
-        f"Command: `.venv/bin/python {command.strip()}`; medians of {args.repeat} runs after "
-        f"a warm-up. W1: {args.big_mib} MiB; W2: {args.files} x {args.file_kib} KiB; "
+        f"{run_line('run.py')}; medians of {args.repeat} runs after a warm-up. "
+        f"W1: {args.big_mib} MiB; W2: {args.files} x {args.file_kib} KiB; "
         f"W3: {args.objects:,} objects."
     )
     text = render(header, rows)

@@ -179,14 +179,7 @@ class S3Chunks(ChunkPrimitives):
         sink: Callable[[bytes], None],
         stop: threading.Event,
     ) -> None:
-        with self._errors("download", bucket, key), _stream_errors(self.endpoint):
-            response = self.client.get_object(Bucket=bucket, Key=key)
-            body = response["Body"]
-            try:
-                on_head(s3_head(key, response))
-                stream_into(body.iter_chunks(READ_BLOCK), sink, stop)
-            finally:
-                body.close()
+        self._stream_get(bucket, key, sink, stop, lambda r: on_head(s3_head(key, r)))
 
     def read_range(
         self,
@@ -201,12 +194,26 @@ class S3Chunks(ChunkPrimitives):
         if length <= 0:
             return
         extra: dict[str, Any] = {"IfMatch": f'"{etag}"'} if etag else {}
+        window = f"bytes={offset}-{offset + length - 1}"
+        self._stream_get(bucket, key, sink, stop, None, Range=window, **extra)
+
+    def _stream_get(
+        self,
+        bucket: str,
+        key: str,
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+        on_response: Callable[[Any], None] | None,
+        **params: Any,
+    ) -> None:
+        """GET `key` with `params`, hand the response to `on_response` before any
+        byte, then stream the body into `sink` until it ends or `stop` is set."""
         with self._errors("download", bucket, key), _stream_errors(self.endpoint):
-            response = self.client.get_object(
-                Bucket=bucket, Key=key, Range=f"bytes={offset}-{offset + length - 1}", **extra
-            )
+            response = self.client.get_object(Bucket=bucket, Key=key, **params)
             body = response["Body"]
             try:
+                if on_response is not None:
+                    on_response(response)
                 stream_into(body.iter_chunks(READ_BLOCK), sink, stop)
             finally:
                 body.close()

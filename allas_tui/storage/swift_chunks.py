@@ -196,16 +196,7 @@ class SwiftChunks(ChunkPrimitives):
         sink: Callable[[bytes], None],
         stop: threading.Event,
     ) -> None:
-        with self._errors("download", bucket, key):
-            try:
-                headers, body = self.connections.get().get_object(
-                    bucket, key, resp_chunk_size=READ_BLOCK
-                )
-                on_head(swift_head(key, headers))
-                stream_into(body, sink, stop)
-            except BaseException:
-                self.connections.discard()
-                raise
+        self._stream_get(bucket, key, {}, sink, stop, lambda h: on_head(swift_head(key, h)))
 
     def read_range(
         self,
@@ -219,24 +210,39 @@ class SwiftChunks(ChunkPrimitives):
     ) -> None:
         if length <= 0:
             return
+
         # radosgw refuses If-Match on an SLO, so the ETag each response carries is compared
+        def same_object(headers: dict[str, str]) -> None:
+            if etag and str(headers.get("etag", "")).strip('"') != etag:
+                raise errors.StorageError(
+                    f"The object {key!r} changed on the server during the transfer.",
+                    hint="Transfer it again.",
+                )
+
+        window = {"Range": f"bytes={offset}-{offset + length - 1}"}
+        self._stream_get(bucket, key, window, sink, stop, same_object)
+
+    def _stream_get(
+        self,
+        bucket: str,
+        key: str,
+        headers: dict[str, str],
+        sink: Callable[[bytes], None],
+        stop: threading.Event,
+        on_headers: Callable[[dict[str, str]], None],
+    ) -> None:
+        """GET `key`, hand the response headers to `on_headers` before any byte,
+        then stream the body into `sink` until it ends or `stop` is set. A
+        connection left with body still unread, or broken, is dropped."""
         with self._errors("download", bucket, key):
             try:
-                headers, body = self.connections.get().get_object(
-                    bucket,
-                    key,
-                    headers={"Range": f"bytes={offset}-{offset + length - 1}"},
-                    resp_chunk_size=READ_BLOCK,
+                answer, body = self.connections.get().get_object(
+                    bucket, key, headers=headers, resp_chunk_size=READ_BLOCK
                 )
-                if etag and str(headers.get("etag", "")).strip('"') != etag:
-                    body.close()
-                    raise errors.StorageError(
-                        f"The object {key!r} changed on the server during the transfer.",
-                        hint="Transfer it again.",
-                    )
-                received = stream_into(body, sink, stop)
+                on_headers(answer)
+                stream_into(body, sink, stop)
             except BaseException:
                 self.connections.discard()
                 raise
-            if received != length:
+            if stop.is_set():
                 self.connections.discard()  # the rest of the body is still on the wire
