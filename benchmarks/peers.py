@@ -52,7 +52,8 @@ class Peer:
 
 
 def _base_env(login: Login) -> dict[str, str]:
-    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR")
+    # PYTHONPATH: to benchmark another checkout of allas-tui with this venv
+    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
     return {k: v for k, v in os.environ.items() if k in keep} | {"HOME": str(login.home)}
 
 
