@@ -298,6 +298,7 @@ class AllasApp(App[int]):
         if message.done:
             table.store.prune_marks()
             table.set_placeholder(self._empty_text(page.location))
+            pane.presort()
             pane.update_subtitle()
             self.set_status(f"{visible(page.location.label)}: {loaded:,} entries")
         else:

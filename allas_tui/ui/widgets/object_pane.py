@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input
+from textual.worker import get_current_worker
 
-from allas_tui.ui.widgets.object_rows import SortOrder
+from allas_tui.ui.widgets.object_rows import Row, SortOrder, sorted_objects
 from allas_tui.ui.widgets.object_table import ObjectTable
+
+PRESORT_FROM = 20_000
+"""Objects from which a finished listing is also sorted by size and by date
+on a thread, so that `s` need not sort ~100 ms or more on the UI thread."""
 
 
 class ObjectPane(Vertical):
@@ -65,6 +71,22 @@ class ObjectPane(Vertical):
             self.table.move_to_key(current.key)
         self.update_subtitle()
         self.notify(f"Sorted by {store.sort.value}", timeout=2)
+
+    def presort(self) -> None:
+        """Sort a large listing that has just finished by the other orders,
+        off the UI thread, ready for `s`."""
+        objects = self.table.store.objects_to_presort()
+        if len(objects) >= PRESORT_FROM:
+            self._presort(objects)
+
+    @work(thread=True, group="presort", name="presort", exclusive=True, exit_on_error=False)
+    def _presort(self, objects: list[Row]) -> None:
+        worker = get_current_worker()
+        for order in (SortOrder.SIZE, SortOrder.DATE):
+            rows = sorted_objects(objects, order)
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self.table.store.add_presorted, objects, order, rows)
 
     def on_object_table_highlighted(self, _message: ObjectTable.Highlighted) -> None:
         """Keep the marked count current."""

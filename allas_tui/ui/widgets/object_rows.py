@@ -81,15 +81,37 @@ def _timestamp(row: Row) -> float:
     return row.modified.timestamp() if row.modified else 0.0
 
 
+def _size(row: Row) -> int:
+    return row.size or 0
+
+
+def sorted_objects(objects: list[Row], order: SortOrder) -> list[Row]:
+    """`objects` (in name order) in `order`, largest or newest first. Safe to
+    call from a thread: it reads `objects` once, as `sorted` copies it."""
+    if order is SortOrder.SIZE:
+        return sorted(objects, key=_size, reverse=True)
+    if order is SortOrder.DATE:
+        return sorted(objects, key=_timestamp, reverse=True)
+    return list(objects)
+
+
+def _matching(rows: list[Row], needle: str) -> list[Row]:
+    return [r for r in rows if needle in r.folded]
+
+
 class RowStore:
     """Rows in arrival order, and the filtered, sorted view the table shows."""
 
     def __init__(self) -> None:
         self._containers: list[Row] = []
         self._objects: list[Row] = []
+        self._orders: dict[SortOrder, list[Row]] = {}
+        """The objects in each other order, once sorted; dropped when rows come."""
         self._view: list[Row] | None = None
         self._view_containers = 0
         """How many of the view's rows are buckets or folders (they come first)."""
+        self._narrow_from: tuple[list[Row], int] | None = None
+        """A view to filter instead of every row, when the filter text grew."""
         self.sort = SortOrder.NAME
         """The current order; name order is the server's, so it costs nothing."""
         self.filter = ""
@@ -99,17 +121,24 @@ class RowStore:
 
     def clear(self) -> None:
         """Forget every row and mark."""
-        self._containers.clear()
-        self._objects.clear()
+        # new lists, not cleared ones: a thread may be sorting the old ones
+        self._containers = []
+        self._objects = []
+        self._orders = {}
         self.marked.clear()
         self._view = None
+        self._narrow_from = None
 
     def extend(self, rows: list[Row]) -> None:
         """Add rows from a new listing page. In name order the view grows by
         the page alone, so a long listing costs the UI O(page), not O(rows),
         per page; other orders rebuild the view when it is next shown."""
+        if not rows:
+            return
         view = self._view if self.sort is SortOrder.NAME else None
         needle = self.filter.casefold()
+        self._orders = {}
+        self._narrow_from = None
         for row in rows:
             is_object = row.kind is RowKind.OBJECT
             (self._objects if is_object else self._containers).append(row)
@@ -127,11 +156,30 @@ class RowStore:
         """Show rows in `order`."""
         self.sort = order
         self._view = None
+        self._narrow_from = None
 
     def set_filter(self, text: str) -> None:
-        """Show only rows whose name contains `text` (any case)."""
+        """Show only rows whose name contains `text` (any case). Typing on
+        narrows the rows shown now, not every row listed."""
+        old, new = self.filter.casefold(), text.casefold()
+        if old not in new:
+            self._narrow_from = None
+        elif self._view is not None:
+            self._narrow_from = (self._view, self._view_containers)
+        # else: a view kept from an earlier, shorter text still holds every match
         self.filter = text
         self._view = None
+
+    def objects_to_presort(self) -> list[Row]:
+        """The objects, in name order, for `sorted_objects` to sort ahead of
+        time on a thread; hand the results to `add_presorted`."""
+        return self._objects
+
+    def add_presorted(self, objects: list[Row], order: SortOrder, rows: list[Row]) -> None:
+        """Keep `rows`, sorted ahead of time from `objects`, unless the rows
+        changed since."""
+        if objects is self._objects and len(rows) == len(objects):
+            self._orders[order] = rows
 
     @property
     def loaded(self) -> int:
@@ -145,16 +193,22 @@ class RowStore:
             self._view = self._build_view()
         return self._view
 
+    def _ordered_objects(self) -> list[Row]:
+        if self.sort is SortOrder.NAME:
+            return self._objects
+        if self.sort not in self._orders:
+            self._orders[self.sort] = sorted_objects(self._objects, self.sort)
+        return self._orders[self.sort]
+
     def _build_view(self) -> list[Row]:
-        containers, objects = self._containers, self._objects
+        if self._narrow_from is not None:
+            view, count = self._narrow_from
+            containers, objects = view[:count], view[count:]
+        else:
+            containers, objects = self._containers, self._ordered_objects()
         if self.filter:
             needle = self.filter.casefold()
-            containers = [r for r in containers if needle in r.folded]
-            objects = [r for r in objects if needle in r.folded]
-        if self.sort is SortOrder.SIZE:
-            objects = sorted(objects, key=lambda r: r.size or 0, reverse=True)
-        elif self.sort is SortOrder.DATE:
-            objects = sorted(objects, key=_timestamp, reverse=True)
+            containers, objects = _matching(containers, needle), _matching(objects, needle)
         self._view_containers = len(containers)
         return [*containers, *objects]
 

@@ -7,6 +7,7 @@ and takes ~24 s to first paint at that size; this widget keeps rows in a plain
 
 from __future__ import annotations
 
+import operator
 from typing import ClassVar
 
 from rich.filesize import decimal
@@ -34,6 +35,7 @@ SIZE_WIDTH = 9
 DATE_WIDTH = 16
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 MARK = "●"
+_key_of = operator.attrgetter("key")
 
 
 class ObjectTable(ScrollView, can_focus=True):
@@ -146,10 +148,11 @@ class ObjectTable(ScrollView, can_focus=True):
 
     def move_to_key(self, key: str) -> None:
         """Put the cursor on the row for `key`, if shown."""
-        for index, row in enumerate(self.store.view):
-            if row.key == key:
-                self.cursor = index
-                return
+        # a search in C: a Python loop costs ~30 ms over 500,000 rows
+        try:
+            self.cursor = operator.indexOf(map(_key_of, self.store.view), key)
+        except ValueError:
+            return
 
     # -- cursor -------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
