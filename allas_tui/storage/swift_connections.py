@@ -50,6 +50,11 @@ class SwiftConnections:
             self._session = login.keystone_session() if login.can_relogin else None
         self._local = threading.local()
         self._made: list[Connection] = []
+        self._owners: list[tuple[threading.Thread, Connection]] = []
+        """Which thread has which connection, so that one a finished thread
+        leaves is taken up by the next thread, warm (a new TLS connection
+        costs tens of ms, and every listing and transfer runs on a new thread)."""
+        self._owners_lock = threading.Lock()
 
     @property
     def storage_url(self) -> str | None:
@@ -69,10 +74,19 @@ class SwiftConnections:
         """This thread's connection."""
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._new_connection()
+            conn = self._left_behind() or self._new_connection()
             self._local.conn = conn
-            self._made = [*self._made[-31:], conn]
         return conn
+
+    def _left_behind(self) -> Connection | None:
+        """Take over a connection whose thread has ended, if there is one."""
+        me = threading.current_thread()
+        with self._owners_lock:
+            for index, (thread, conn) in enumerate(self._owners):
+                if not thread.is_alive():
+                    self._owners[index] = (me, conn)
+                    return conn
+        return None
 
     def discard(self) -> None:
         """Drop this thread's connection, e.g. after a request was cut off midway."""
@@ -80,8 +94,18 @@ class SwiftConnections:
         if conn is not None:
             conn.close()
             self._local.conn = None
+            with self._owners_lock:
+                self._owners = [(t, c) for t, c in self._owners if c is not conn]
 
     def _new_connection(self) -> Connection:
+        conn = self._connection()
+        with self._owners_lock:
+            # as many as threads ever ran at once: an ended one's is taken up again
+            self._owners.append((threading.current_thread(), conn))
+        self._made = [*self._made[-31:], conn]
+        return conn
+
+    def _connection(self) -> Connection:
         login = self.login
         # Connections share the session, whose cached token spares a login each.
         common: dict[str, Any] = {
