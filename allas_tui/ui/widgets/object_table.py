@@ -164,9 +164,14 @@ class ObjectTable(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         if new < top:
             self.scroll_to(y=new, animate=False)
+            self.refresh()
         elif new >= top + visible_rows:
             self.scroll_to(y=new - visible_rows + 1, animate=False)
-        self.refresh()
+            self.refresh()
+        else:
+            # only the two rows the cursor left and reached (the header is line 0)
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self.post_message(self.Highlighted(self))
 
     def _page(self) -> int:
