@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -101,6 +101,8 @@ class ObjectTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
+        self._paint_style: Style | None = None
+        """The widget's style, read once per repaint."""
         self.store = RowStore()
         """Every row, with the filter, sort and marks."""
         self.placeholder = "Loading..."
@@ -226,6 +228,12 @@ class ObjectTable(ScrollView, can_focus=True):
                 self.action_open()
 
     # -- rendering ------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # reading rich_style walks the DOM (half of a repaint's time, per line):
+        # read it once per repaint
+        self._paint_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
@@ -236,9 +244,9 @@ class ObjectTable(ScrollView, can_focus=True):
             if y == 1:
                 style = self.get_component_rich_style("object-table--dim")
                 return self._strip(Text(f"  {self.placeholder}", style=style), width)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         if index >= len(view):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         return self._strip(self._row_text(view[index], index, width), width)
 
     def _strip(self, text: Text, width: int) -> Strip:
@@ -246,8 +254,11 @@ class ObjectTable(ScrollView, can_focus=True):
         segments = list(text.render(self.app.console))
         # Text.render leaves out the Text's own style; a console would add it on top
         own = text.style if isinstance(text.style, Style) else Style.parse(text.style)
-        base = self.rich_style + own
+        base = self._base_style() + own
         return Strip([Segment(s.text, base + s.style if s.style else base) for s in segments])
+
+    def _base_style(self) -> Style:
+        return self._paint_style or self.rich_style
 
     def _name_width(self, width: int) -> int:
         return max(8, width - 2 - 5 - SIZE_WIDTH - 1 - DATE_WIDTH - 1)
