@@ -168,11 +168,18 @@ def _move_keys(probe: Probe, count: int) -> None:
     probe.keys(*(["Down"] * count + ["Up"] * count), gap=0.05)
 
 
-def w5_keys(env: dict[str, str], protocol: str, transfers_bucket: str) -> list[Result]:
-    probe = _start(env, protocol)
+def w5_keys(
+    env: dict[str, str], protocol: str, transfers_bucket: str, browse_bucket: str, rows: int
+) -> list[Result]:
+    # idle keys move the cursor in a long listing, so that each one changes the screen
+    probe = _start(env, protocol, "--bucket", browse_bucket, "--rows", str(rows))
+    probe.keys("Enter")
+    probe.wait_for("listed", timeout=300)
+    time.sleep(1)
+    since = len(probe.events("key"))
     _move_keys(probe, 50)
     time.sleep(0.5)
-    idle = probe.key_ms()
+    idle = probe.key_ms(since=since)
     probe.close()
     probe = _start(env, protocol, "--download", transfers_bucket, "--files-at-once", "8")
     time.sleep(3)  # the downloads reach full speed
@@ -259,7 +266,8 @@ def main() -> int:
         cases.append(("W4", lambda env, p: w4_open(env, p, flat, 100_000, args.repeat)))
     if "W5" in only:
         busy = allas.download_set(8, 256)
-        cases.append(("W5", lambda env, p: w5_keys(env, p, busy)))
+        browse = allas.flat_bucket(100_000)
+        cases.append(("W5", lambda env, p: w5_keys(env, p, busy, browse, 100_000)))
     if "W6" in only:
         huge = allas.flat_bucket(500_000)
         cases.append(("W6", lambda env, p: w6_huge(env, p, huge, 500_000)))
