@@ -14,10 +14,12 @@ from allas_tui.storage.swift_login import SwiftLogin
 
 def _in_thread(connections: SwiftConnections, hold: threading.Event | None = None) -> Connection:
     got: list[Connection] = []
+    have = threading.Event()
 
     def work() -> None:
         got.append(connections.get())
         got.append(connections.get())  # the same again, on the same thread
+        have.set()
         if hold is not None:
             hold.wait(5)
 
@@ -25,9 +27,7 @@ def _in_thread(connections: SwiftConnections, hold: threading.Event | None = Non
     thread.start()
     if hold is None:
         thread.join()
-    else:
-        while len(got) < 2:
-            threading.Event().wait(0.01)
+    assert have.wait(5)
     assert got[0] is got[1]
     return got[0]
 

@@ -33,7 +33,7 @@ from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
 from allas_tui.ui.widgets.bucket_tree import BucketTree
 from allas_tui.ui.widgets.object_pane import ObjectPane
-from allas_tui.ui.widgets.object_rows import RowKind, bucket_row
+from allas_tui.ui.widgets.object_rows import LARGE_LISTING, RowKind, bucket_row
 from allas_tui.ui.widgets.object_table import ObjectTable
 from allas_tui.ui.widgets.status_header import StatusHeader
 from allas_tui.ui.widgets.transfer_panel import TransferPanel
@@ -300,7 +300,7 @@ class AllasApp(App[int]):
             table.store.prune_marks()
             table.set_placeholder(self._empty_text(page.location))
             pane.presort()
-            if loaded >= 20_000:
+            if loaded >= LARGE_LISTING:
                 # A full GC pass walks every tracked object: with 100,000 rows it
                 # stalled the UI ~200 ms every few seconds of keys. Rows hold no
                 # cycles (refcounting still frees them), so exempt what is alive now

@@ -11,12 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from allas_tui.ui.widgets.object_rows import Row, SortOrder, sorted_objects
+from allas_tui.ui.widgets.object_rows import LARGE_LISTING, Row, SortOrder, sorted_objects
 from allas_tui.ui.widgets.object_table import ObjectTable
-
-PRESORT_FROM = 20_000
-"""Objects from which a finished listing is also sorted by size and by date
-on a thread, so that `s` need not sort ~100 ms or more on the UI thread."""
 
 
 class ObjectPane(Vertical):
@@ -74,9 +70,9 @@ class ObjectPane(Vertical):
 
     def presort(self) -> None:
         """Sort a large listing that has just finished by the other orders,
-        off the UI thread, ready for `s`."""
+        off the UI thread, ready for `s` (sorting ~100 ms or more on it)."""
         objects = self.table.store.objects_to_presort()
-        if len(objects) >= PRESORT_FROM:
+        if len(objects) >= LARGE_LISTING:
             self._presort(objects)
 
     @work(thread=True, group="presort", name="presort", exclusive=True, exit_on_error=False)

@@ -10,6 +10,10 @@ from datetime import datetime
 from allas_tui.storage.models import BucketInfo, ObjectInfo, ObjectKind
 from allas_tui.ui.safe_text import visible
 
+LARGE_LISTING = 20_000
+"""Rows from which a finished listing gets the large-listing care: it is
+sorted by size and date ahead of time, and kept out of the cyclic GC."""
+
 
 class RowKind(enum.IntEnum):
     """What a row stands for; folders and buckets sort before objects."""

@@ -258,7 +258,8 @@ class ObjectTable(ScrollView, can_focus=True):
         return Strip([Segment(s.text, base + s.style if s.style else base) for s in segments])
 
     def _base_style(self) -> Style:
-        return self._paint_style or self.rich_style
+        # `is None`, not `or`: a plain Style() is falsy
+        return self.rich_style if self._paint_style is None else self._paint_style
 
     def _name_width(self, width: int) -> int:
         return max(8, width - 2 - 5 - SIZE_WIDTH - 1 - DATE_WIDTH - 1)
