@@ -8,7 +8,19 @@ from datetime import UTC, datetime
 
 import pytest
 
+from allas_tui.ui.widgets import object_rows
 from allas_tui.ui.widgets.object_rows import Row, RowKind, RowStore, SortOrder, sorted_objects
+
+
+@pytest.fixture(params=["real steps", "tiny steps"])
+def filter_steps(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the filter's real step sizes, and again with steps so
+    small that a few hundred rows are filtered over many steps."""
+    if request.param == "tiny steps":
+        monkeypatch.setattr(object_rows, "_FILTER_BATCH", 7)
+        monkeypatch.setattr(object_rows, "FIRST_SCREEN", 5)
+        monkeypatch.setattr(object_rows, "FILTER_STEP", 23)
+    return str(request.param)
 
 
 def _page_rows(rng: random.Random, start: int, count: int) -> list[Row]:
@@ -24,7 +36,9 @@ def _page_rows(rng: random.Random, start: int, count: int) -> list[Row]:
 
 @pytest.mark.parametrize("order", list(SortOrder))
 @pytest.mark.parametrize("needle", ["", "gamma", "nothing-matches"])
-def test_a_view_grown_page_by_page_equals_a_fresh_build(order: SortOrder, needle: str) -> None:
+def test_a_view_grown_page_by_page_equals_a_fresh_build(
+    order: SortOrder, needle: str, filter_steps: str
+) -> None:
     rng = random.Random(7)
     pages = [_page_rows(rng, n * 50, 50) for n in range(8)]
     grown = RowStore()
@@ -37,7 +51,7 @@ def test_a_view_grown_page_by_page_equals_a_fresh_build(order: SortOrder, needle
     fresh.extend([row for page in pages for row in page])
     fresh.set_sort(order)
     fresh.set_filter(needle)
-    assert grown.view == fresh.view
+    assert _shown_then_completed(grown) == _shown_then_completed(fresh)
     if needle == "nothing-matches":
         assert grown.view == []
     else:
@@ -51,11 +65,23 @@ def _expected(rows: list[Row], order: SortOrder, needle: str) -> list[Row]:
     fresh.extend(rows)
     fresh.set_sort(order)
     fresh.set_filter(needle)
+    fresh.complete()
     return fresh.view
 
 
+def _shown_then_completed(store: RowStore) -> list[Row]:
+    """The view as first shown must begin the completed view."""
+    shown = list(store.view)
+    store.complete()
+    assert not store.filtering
+    assert store.view[: len(shown)] == shown
+    return store.view
+
+
 @pytest.mark.parametrize("order", list(SortOrder))
-def test_typing_narrows_the_shown_rows_and_backspace_widens_them(order: SortOrder) -> None:
+def test_typing_narrows_the_shown_rows_and_backspace_widens_them(
+    order: SortOrder, filter_steps: str
+) -> None:
     rng = random.Random(11)
     rows = _page_rows(rng, 0, 600)
     store = RowStore()
@@ -66,14 +92,52 @@ def test_typing_narrows_the_shown_rows_and_backspace_widens_them(order: SortOrde
     for step, text in enumerate(["g", "ga", "gam", "gamma-00", "gamma-001", "gamma-00", "a", "A"]):
         store.set_filter(text)
         typed = text
-        if step % 3 != 1:
-            assert store.view == _expected(rows, order, typed), text
-    assert store.view == _expected(rows, order, typed)
+        if step % 3 == 0:
+            assert _shown_then_completed(store) == _expected(rows, order, typed), text
+        elif step % 3 == 2:
+            store.view  # noqa: B018 - shown, but typed on before the filter is done
+    assert _shown_then_completed(store) == _expected(rows, order, typed)
     assert len(store.view) > 0
     # rows that come while a narrowed view is shown are filtered too
     more = _page_rows(rng, 600, 100)
     store.extend(more)
-    assert store.view == _expected(rows + more, order, typed)
+    assert _shown_then_completed(store) == _expected(rows + more, order, typed)
+
+
+def test_a_large_filter_shows_a_screenful_first_and_the_rest_in_steps(
+    filter_steps: str,
+) -> None:
+    rng = random.Random(5)
+    count = 60_000 if filter_steps == "real steps" else 3000
+    rows = _page_rows(rng, 0, count)
+    store = RowStore()
+    store.extend(rows)
+    store.set_filter("a")  # alpha, beta and Gamma: every row
+    expected = _expected(rows, SortOrder.NAME, "a")
+    first = list(store.view)
+    assert first == expected[: len(first)]
+    assert object_rows.FIRST_SCREEN <= len(first) < len(expected)
+    steps = 0
+    while store.filtering:
+        shown = len(store.view)
+        store.filter_more()
+        steps += 1
+        assert store.view[:shown] == expected[:shown]  # rows only ever added after
+    assert store.view == expected
+    assert steps == 2 if filter_steps == "real steps" else steps > 100  # 50,000 or 23 a step
+    # rows listed while a filter is still being applied: it is completed first
+    store.set_filter("gamma")
+    assert store.filtering
+    late = _page_rows(rng, count, 40)
+    store.extend(late)
+    assert not store.filtering
+    assert store.view == _expected(rows + late, SortOrder.NAME, "gamma")
+    # marked rows, and moving to the end, need every match
+    store.set_filter("beta")
+    store.marked.update(r.key for r in rows if "beta" in r.key)
+    assert store.filtering
+    assert len(store.marked_rows()) == len(store.marked)
+    assert not store.filtering
 
 
 def test_rows_sorted_ahead_of_time_are_used_only_while_no_rows_came_since() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
@@ -27,6 +28,8 @@ class ObjectPane(Vertical):
     ]
 
     _listing_note: str | None = None
+    _filter_pending = False
+    """A step of the filter is due after the next refresh."""
 
     def compose(self) -> ComposeResult:
         yield ObjectTable(id="objects")
@@ -64,7 +67,7 @@ class ObjectPane(Vertical):
         store.set_sort(store.sort.next())
         self.table.rows_changed()
         if current is not None:
-            self.table.move_to_key(current.key)
+            self.table.move_to_row(current)
         self.update_subtitle()
         self.notify(f"Sorted by {store.sort.value}", timeout=2)
 
@@ -103,8 +106,21 @@ class ObjectPane(Vertical):
     def _apply_filter(self, text: str) -> None:
         self.table.store.set_filter(text)
         self.table.cursor = 0
+        self._show_filtered(self.call_after_refresh)
+
+    def _show_filtered(self, then: Callable[[Callable[[], None]], object]) -> None:
+        # the first screenful of matches is painted first; the rest of a large
+        # listing is filtered in steps of a few ms, with keys handled between
         self.table.rows_changed()
         self.update_subtitle()
+        if self.table.store.filtering and not self._filter_pending:
+            self._filter_pending = True
+            then(self._filter_more)
+
+    def _filter_more(self) -> None:
+        self._filter_pending = False
+        self.table.store.filter_more()
+        self._show_filtered(self.call_later)
 
     def update_subtitle(self, listing: str | None = None) -> None:
         """Show the rows loaded, shown and marked, the sort, and any listing state."""
@@ -114,9 +130,12 @@ class ObjectPane(Vertical):
         if listing:
             parts.append(listing)
         shown = len(store.view)
-        parts.append(
-            f"{shown:,} of {store.loaded:,}" if store.filter else f"{store.loaded:,} loaded"
-        )
+        if not store.filter:
+            parts.append(f"{store.loaded:,} loaded")
+        elif store.filtering:
+            parts.append(f"{shown:,}+ of {store.loaded:,}, filtering")
+        else:
+            parts.append(f"{shown:,} of {store.loaded:,}")
         if store.marked:
             parts.append(f"{len(store.marked):,} marked")
         if store.sort is not SortOrder.NAME:

@@ -13,6 +13,11 @@ from allas_tui.ui.safe_text import visible
 LARGE_LISTING = 20_000
 """Rows from which a finished listing gets the large-listing care: it is
 sorted by size and date ahead of time, and kept out of the cyclic GC."""
+FIRST_SCREEN = 200
+"""Matches a filter finds before the first paint: more than a screen holds."""
+FILTER_STEP = 50_000
+"""Rows a filter looks at in one go (~5-10 ms) after the first screenful."""
+_FILTER_BATCH = 4_096
 
 
 class RowKind(enum.IntEnum):
@@ -36,9 +41,10 @@ class SortOrder(enum.StrEnum):
         return orders[(orders.index(self) + 1) % len(orders)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Row:
-    """One line of the table."""
+    """One line of the table. Rows compare by identity: finding the cursor's
+    row in 500,000 is then a pointer comparison per row, not a Python call."""
 
     kind: RowKind
     key: str
@@ -99,8 +105,52 @@ def sorted_objects(objects: list[Row], order: SortOrder) -> list[Row]:
     return list(objects)
 
 
+_Span = tuple[list[Row], int, int]
+
+
 def _matching(rows: list[Row], needle: str) -> list[Row]:
     return [r for r in rows if needle in r.folded]
+
+
+class _FilterScan:
+    """A filter applied a batch of rows at a time, so that the first
+    screenful of matches shows before every one of 500,000 rows is read."""
+
+    def __init__(self, containers: _Span, objects: _Span, needle: str) -> None:
+        self._needle = needle
+        self._spans = [containers, objects]
+        """What to look at: (rows, start, end); rows listed later are not."""
+        self._span = 0
+        self.found: list[Row] = []
+        """The matches so far, in view order."""
+        self.found_containers = 0
+        """How many of `found` are buckets or folders (they come first)."""
+
+    @property
+    def done(self) -> bool:
+        """True when every row has been looked at."""
+        return self._span >= len(self._spans)
+
+    def advance(self, rows: int, enough: int | None = None) -> None:
+        """Look at up to `rows` more rows; stop early once `enough` match."""
+        while rows > 0 and not self.done:
+            if enough is not None and len(self.found) >= enough:
+                return
+            part, start, end = self._spans[self._span]
+            stop = min(end, start + min(rows, _FILTER_BATCH))
+            matches = _matching(part[start:stop], self._needle)
+            self.found += matches
+            if self._span == 0:
+                self.found_containers += len(matches)
+            rows -= stop - start
+            if stop < end:
+                self._spans[self._span] = (part, stop, end)
+            else:
+                self._span += 1
+
+    def finish(self) -> None:
+        """Look at every row left."""
+        self.advance(sum(end - start for _part, start, end in self._spans))
 
 
 class RowStore:
@@ -116,6 +166,8 @@ class RowStore:
         """How many of the view's rows are buckets or folders (they come first)."""
         self._narrow_from: tuple[list[Row], int] | None = None
         """A view to filter instead of every row, when the filter text grew."""
+        self._scan: _FilterScan | None = None
+        """The filter being applied; its matches so far are the view."""
         self.sort = SortOrder.NAME
         """The current order; name order is the server's, so it costs nothing."""
         self.filter = ""
@@ -132,6 +184,7 @@ class RowStore:
         self.marked.clear()
         self._view = None
         self._narrow_from = None
+        self._scan = None
 
     def extend(self, rows: list[Row]) -> None:
         """Add rows from a new listing page. In name order the view grows by
@@ -139,6 +192,7 @@ class RowStore:
         per page; other orders rebuild the view when it is next shown."""
         if not rows:
             return
+        self.complete()
         view = self._view if self.sort is SortOrder.NAME else None
         needle = self.filter.casefold()
         self._orders = {}
@@ -161,6 +215,7 @@ class RowStore:
         self.sort = order
         self._view = None
         self._narrow_from = None
+        self._scan = None
 
     def set_filter(self, text: str) -> None:
         """Show only rows whose name contains `text` (any case). Typing on
@@ -170,9 +225,11 @@ class RowStore:
             self._narrow_from = None
         elif self._view is not None:
             self._narrow_from = (self._view, self._view_containers)
-        # else: a view kept from an earlier, shorter text still holds every match
+        # else: the view being filtered (or one kept from an earlier, shorter
+        # text) holds every match; a scan's partial matches are never kept
         self.filter = text
         self._view = None
+        self._scan = None
 
     def objects_to_presort(self) -> list[Row]:
         """The objects, in name order, for `sorted_objects` to sort ahead of
@@ -192,10 +249,40 @@ class RowStore:
 
     @property
     def view(self) -> list[Row]:
-        """The rows to show, in order."""
-        if self._view is None:
-            self._view = self._build_view()
+        """The rows to show, in order. While a filter is being applied (see
+        `filtering`) these are its matches so far, at least a screenful."""
+        if self._view is None and self._scan is None:
+            self._start_view()
+        if self._scan is not None:
+            return self._scan.found
+        assert self._view is not None
         return self._view
+
+    @property
+    def filtering(self) -> bool:
+        """True while a filter has rows left to look at (`filter_more`)."""
+        if self._view is None and self._scan is None:
+            self._start_view()
+        return self._scan is not None
+
+    def filter_more(self) -> None:
+        """Apply the filter to the next `FILTER_STEP` rows."""
+        if self.filtering:
+            assert self._scan is not None
+            self._scan.advance(FILTER_STEP)
+            self._end_scan_if_done()
+
+    def complete(self) -> None:
+        """Apply the filter to every row left, for what needs the whole view."""
+        if self.filtering:
+            assert self._scan is not None
+            self._scan.finish()
+            self._end_scan_if_done()
+
+    def _end_scan_if_done(self) -> None:
+        if self._scan is not None and self._scan.done:
+            self._view, self._view_containers = self._scan.found, self._scan.found_containers
+            self._scan = None
 
     def _ordered_objects(self) -> list[Row]:
         if self.sort is SortOrder.NAME:
@@ -204,17 +291,22 @@ class RowStore:
             self._orders[self.sort] = sorted_objects(self._objects, self.sort)
         return self._orders[self.sort]
 
-    def _build_view(self) -> list[Row]:
+    def _start_view(self) -> None:
+        if not self.filter:
+            self._view = [*self._containers, *self._ordered_objects()]
+            self._view_containers = len(self._containers)
+            return
+        spans: tuple[_Span, _Span]
         if self._narrow_from is not None:
             view, count = self._narrow_from
-            containers, objects = view[:count], view[count:]
+            spans = (view, 0, count), (view, count, len(view))
         else:
-            containers, objects = self._containers, self._ordered_objects()
-        if self.filter:
-            needle = self.filter.casefold()
-            containers, objects = _matching(containers, needle), _matching(objects, needle)
-        self._view_containers = len(containers)
-        return [*containers, *objects]
+            ordered = self._ordered_objects()
+            spans = (self._containers, 0, len(self._containers)), (ordered, 0, len(ordered))
+        self._scan = _FilterScan(*spans, self.filter.casefold())
+        # enough matches for any screen; the rest come in `filter_more` steps
+        self._scan.advance(FILTER_STEP, enough=FIRST_SCREEN)
+        self._end_scan_if_done()
 
     def toggle_mark(self, row: Row) -> None:
         """Mark `row`, or unmark it if marked."""
@@ -233,6 +325,7 @@ class RowStore:
         """The marked rows, in view order (filtered-out marks included, after)."""
         if not self.marked:
             return []
+        self.complete()
         shown = [r for r in self.view if r.key in self.marked]
         hidden_keys = self.marked - {r.key for r in shown}
         hidden = [r for r in (*self._containers, *self._objects) if r.key in hidden_keys]
