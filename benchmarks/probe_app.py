@@ -13,7 +13,9 @@ adds only measurements, written to OUT as JSON lines:
   terminal's input was read) to the end of the next screen update after it,
   with how many transfers were running;
 - `first_rows`: Enter on `--bucket` to the first screen showing its rows;
-- `listed`: Enter to the screen showing all `--rows` rows, with the RSS.
+- `listed`: Enter to the screen showing all `--rows` rows, with the RSS;
+- `filtered`: a key that starts a filter in steps to the screen showing every
+  match (the `key` event is the first screenful).
 
 With `--download BUCKET`, it downloads that bucket again and again into a
 scratch folder, so transfers run while keys are timed.
@@ -67,6 +69,7 @@ class ProbeApp(AllasApp):
         self._probe_entered: float | None = None
         self._probe_last_key = 0.0
         self._probe_first_rows = False
+        self._probe_filtering: float | None = None
         self._probe_scratch = Path(tempfile.mkdtemp(prefix="allas-probe-"))
 
     def _write(self, event: str, **fields: Any) -> None:
@@ -94,8 +97,18 @@ class ProbeApp(AllasApp):
         running = self._running_transfers()
         for key, stamp in self._probe_keys:
             self._write("key", key=key, ms=(now - stamp) * 1000, running=running)
+        self._check_filter(now)
         self._probe_keys.clear()
         self._check_listing(now)
+
+    def _check_filter(self, now: float) -> None:
+        """Time a filter keystroke on to the screen showing every match."""
+        filtering = self.query_one(ObjectTable).store.filtering
+        if filtering and self._probe_keys and self._probe_filtering is None:
+            self._probe_filtering = self._probe_keys[-1][1]
+        elif not filtering and self._probe_filtering is not None:
+            self._write("filtered", ms=(now - self._probe_filtering) * 1000)
+            self._probe_filtering = None
 
     def _check_listing(self, now: float) -> None:
         table = self.query_one(ObjectTable)

@@ -151,11 +151,11 @@ def test_rows_sorted_ahead_of_time_are_used_only_while_no_rows_came_since() -> N
     store.add_presorted(objects, SortOrder.SIZE, by_size)
     store.set_sort(SortOrder.SIZE)
     assert store.view == by_size
-    assert store.view is not by_size  # the view is a copy the store may grow
     # a page that comes while a sort runs makes it stale: it is sorted again
     by_date_before = sorted_objects(objects, SortOrder.DATE)
     late = Row(RowKind.OBJECT, "zz-late", "zz-late", 10**9, None)
     store.extend([late])
+    assert late not in by_size  # a sorted list shown as the view is never grown
     store.add_presorted(objects, SortOrder.DATE, by_date_before)
     store.set_sort(SortOrder.DATE)
     store.set_sort(SortOrder.SIZE)
@@ -167,3 +167,31 @@ def test_rows_sorted_ahead_of_time_are_used_only_while_no_rows_came_since() -> N
     store.clear()
     store.add_presorted(objects, SortOrder.SIZE, by_size)
     assert store.view == []
+
+
+@pytest.mark.parametrize("order", list(SortOrder))
+@pytest.mark.parametrize("needle", ["", "gamma"])
+def test_every_row_is_found_where_the_view_shows_it(order: SortOrder, needle: str) -> None:
+    rng = random.Random(13)
+    rows = sorted(_page_rows(rng, 0, 400), key=lambda r: r.key)
+    # ties in size and date, which fall back to name order
+    rows += [Row(RowKind.OBJECT, f"tie-{i}", f"tie-{i}", 5, rows[0].modified) for i in range(9)]
+    store = RowStore()
+    store.extend(rows)
+    store.set_sort(order)
+    store.set_filter(needle)
+    view = _shown_then_completed(store)
+    assert [store.index_of(row) for row in view] == list(range(len(view)))
+    hidden = [row for row in rows if needle not in row.folded]
+    assert len(hidden) > (200 if needle else -1)
+    assert all(store.index_of(row) is None for row in hidden)
+    # a twin of a shown row (same fields, another object) is not that row
+    twin = Row(view[-1].kind, view[-1].key, view[-1].name, view[-1].size, view[-1].modified)
+    assert store.index_of(twin) is None
+
+
+def test_a_row_is_found_when_the_server_lists_in_another_order() -> None:
+    rows = [Row(RowKind.OBJECT, k, k, 1, None) for k in ["b", "a", "c"]]
+    store = RowStore()
+    store.extend(rows)
+    assert [store.index_of(row) for row in rows] == [0, 1, 2]

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from allas_tui.storage.models import ObjectKind
-from allas_tui.ui.widgets.object_rows import Row, RowKind, RowStore
+from allas_tui.ui.widgets.object_rows import Row, RowKind, RowStore, SortOrder
 
 KIND_MARKERS = {
     ObjectKind.SLO: "slo",
@@ -159,12 +159,9 @@ class ObjectTable(ScrollView, can_focus=True):
 
     def move_to_row(self, row: Row) -> None:
         """Put the cursor on `row` (this very row object), if shown."""
-        self.store.complete()
-        # rows compare by identity: a pointer per row, 4x quicker than keys
-        try:
-            self.cursor = self.store.view.index(row)
-        except ValueError:
-            return
+        index = self.store.index_of(row)
+        if index is not None:
+            self.cursor = index
 
     # -- cursor -------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
@@ -277,13 +274,18 @@ class ObjectTable(ScrollView, can_focus=True):
 
     def _header(self, width: int) -> Text:
         style = self.get_component_rich_style("object-table--header")
+        order = self.store.sort
+        # name order is A to Z; size and date are largest and newest first
+        name = "Name ▲" if order is SortOrder.NAME else "Name"
+        size = "▼ Size" if order is SortOrder.SIZE else "Size"
+        date = "Modified ▼" if order is SortOrder.DATE else "Modified"
         return Text.assemble(
             "  ",
             "Kind ",
-            "Name".ljust(self._name_width(width)),
-            "Size".rjust(SIZE_WIDTH),
+            name.ljust(self._name_width(width)),
+            size.rjust(SIZE_WIDTH),
             " ",
-            "Modified",
+            date,
             style=style,
         )
 
