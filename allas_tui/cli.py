@@ -96,6 +96,8 @@ def _print_discovery(discovery: Discovery) -> None:
     print()
     for profile in discovery.profiles:
         print(f"{profile.name:30} {profile.protocol.value:6} {profile.source}")
+    for warning in discovery.warnings:
+        print(f"\nwarning: {warning}")
 
 
 def _ask_password(profile: ConnectionProfile) -> ConnectionProfile:
@@ -175,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         discovery=discovery if fallback else None,
         keymap=config.keys,
         journal=Journal(args.journal),
+        warnings=discovery.warnings,
     )
     app.run()
     return int(app.return_code or 0)

@@ -10,7 +10,7 @@ from conftest import Stack, remove_bucket, unique_name
 from test_browser_story import profile_for
 from ui_driver import cursor_to, open_row, shown_keys, table, type_text, wait_for, wait_idle
 
-from allas_tui.storage.discovery import Discovery
+from allas_tui.storage.discovery import Discovery, discover
 from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.transfers.jobs import Direction, TransferJob
 from allas_tui.ui.app import AllasApp
@@ -55,6 +55,19 @@ async def test_the_demo_store_opens_the_full_app() -> None:
         await open_row(pilot, app, "run01/")
         first = table(app).store.view[0]
         assert (first.key, first.object_kind.value) == ("run01/aligned.bam", "multipart")
+
+
+async def test_a_secret_file_others_can_read_is_shown_as_the_app_starts(tmp_path: Path) -> None:
+    exposed = tmp_path / "rclone.conf"
+    exposed.write_text("[s3allas-p]\nsecret_access_key = abc123\n")
+    exposed.chmod(0o644)
+    warnings = discover(env={}, home=tmp_path, config_path=exposed).warnings
+    app = AllasApp(profile=None, warnings=warnings)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await wait_idle(pilot, app)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "A secret others can read" in shown
+        assert "chmod go-rwx" in shown and "abc123" not in shown
 
 
 async def test_no_credentials_screen_says_where_it_looked() -> None:

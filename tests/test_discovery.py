@@ -202,3 +202,42 @@ def test_bad_config_is_a_clear_error(home: Path) -> None:
     with pytest.raises(ConfigError, match="Not a size"):
         load_config(config)
     assert parse_size("8 MiB") == 8 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "holds_secret"),
+    [
+        (
+            ".config/rclone/rclone.conf",
+            "[s3allas-p]\ntype = s3\nsecret_access_key = abc123\n",
+            True,
+        ),
+        (".aws/credentials", "[default]\naws_secret_access_key=abc123\n", True),
+        (
+            ".config/openstack/clouds.yaml",
+            "clouds:\n  a:\n    auth:\n      password: 'x$y'\n",
+            True,
+        ),
+        ("project-openrc.sh", RC, False),  # read at a prompt, not written down
+        ("project-openrc.sh", RC.replace("$OS_PASSWORD_INPUT", '"hunter2"'), True),
+        (".aws/config", "[default]\nregion = regionOne\n", False),
+    ],
+)
+def test_a_file_holding_a_secret_that_others_can_read_gets_a_warning(
+    home: Path, name: str, text: str, holds_secret: bool
+) -> None:
+    path = home / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    rc = path if name.endswith("openrc.sh") else None
+    path.chmod(0o644)
+    warnings = discover(home=home, rc_file=rc).warnings
+    if holds_secret:
+        assert warnings == [
+            f"{path} holds a secret, and other users can read it (-rw-r--r--). "
+            f"Run: chmod go-rwx {path}"
+        ]
+    else:
+        assert warnings == []
+    path.chmod(0o600)
+    assert discover(home=home, rc_file=rc).warnings == []

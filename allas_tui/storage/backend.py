@@ -53,6 +53,11 @@ class StorageBackend(abc.ABC):
         """When the login token runs out, where known (Keystone logins)."""
         return None
 
+    def secrets(self) -> list[str]:
+        """Every secret this login holds now (passwords, keys, tokens), so
+        that what the app writes can be kept free of them."""
+        return []
+
     # -- buckets ----------------------------------------------------------
     @abc.abstractmethod
     def list_buckets(self) -> list[BucketInfo]:

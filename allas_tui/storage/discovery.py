@@ -17,6 +17,7 @@ from allas_tui.storage.errors import NoCredentials
 from allas_tui.storage.models import Protocol
 from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.storage.s3_login import ALLAS_S3_ENDPOINT, DEFAULT_REGION, S3Login
+from allas_tui.storage.secret_files import aws_files, exposed_secret_warnings
 from allas_tui.storage.swift_login import SwiftLogin
 
 
@@ -27,6 +28,8 @@ class Discovery:
     profiles: list[ConnectionProfile] = field(default_factory=list)
     looked_for: list[tuple[str, str]] = field(default_factory=list)
     """(where, what was found there), for the screen shown when nothing was."""
+    warnings: list[str] = field(default_factory=list)
+    """Files holding a secret that other users can read."""
 
     def note(self, where: str, found: list[ConnectionProfile], empty: str = "not set") -> None:
         """Record a place and add what it gave."""
@@ -70,6 +73,17 @@ def discover(
     d.note(f"rclone remotes [s3allas-*] in {rclone_path}", remotes, problem or "none")
     named = [profile_from_config(n, spec, env) for n, spec in (config_profiles or {}).items()]
     d.note(f"profiles in {config_path or 'the config file'}", named, "none")
+    clouds = openstack.clouds_yaml_paths(env, home)
+    d.warnings = exposed_secret_warnings(
+        [
+            rc_file,
+            config_path,
+            *aws_files(env, home),
+            rclone_path,
+            *clouds,
+            *(p.with_name("secure.yaml") for p in clouds),
+        ]
+    )
     return d
 
 

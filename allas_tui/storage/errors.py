@@ -111,6 +111,13 @@ class LocalFileError(StorageError):
     """A local file could not be read or written (permissions, full disk)."""
 
 
+class LocalFileChanged(LocalFileError):
+    """The file being uploaded was written to while it was read: what was read
+    may be half old, half new, so it is not stored."""
+
+    hint = "Upload it again once nothing is writing to it."
+
+
 class NoCredentials(StorageError):
     """Nothing to log in with was found."""
 

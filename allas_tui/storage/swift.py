@@ -87,6 +87,11 @@ class SwiftBackend(StorageBackend):
     def token_expires(self) -> datetime | None:
         return self.connections.token_expires
 
+    def secrets(self) -> list[str]:
+        login = self.login
+        found = [login.password, login.token, self.connections.current_token]
+        return [s for s in found if s]
+
     def _errors(
         self,
         action: str,

@@ -70,6 +70,13 @@ class SwiftConnections:
         expires = getattr(auth_ref, "expires", None)
         return expires if isinstance(expires, datetime) else None
 
+    @property
+    def current_token(self) -> str | None:
+        """The session's token now, if it has logged in (no request is made)."""
+        auth = getattr(self._session, "auth", None)
+        token = getattr(getattr(auth, "auth_ref", None), "auth_token", None)
+        return token if isinstance(token, str) else None
+
     def get(self) -> Connection:
         """This thread's connection."""
         conn: Connection | None = getattr(self._local, "conn", None)

@@ -4,6 +4,7 @@ are checked one by one and as a whole, and that a later run can resume."""
 from __future__ import annotations
 
 import mimetypes
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -13,7 +14,12 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from allas_tui.storage.chunk_models import UploadedPart, even_ranges
 from allas_tui.storage.control import TransferControl, wait_all
-from allas_tui.storage.errors import NotFound, StorageError, VerificationFailed
+from allas_tui.storage.errors import (
+    LocalFileChanged,
+    NotFound,
+    StorageError,
+    VerificationFailed,
+)
 from allas_tui.storage.hashing import md5_of_range
 from allas_tui.storage.local_files import local_errors, readable_size
 from allas_tui.storage.progress import FileRangeReader, ProgressCallback, ProgressMeter
@@ -64,12 +70,15 @@ class FileUpload:
         self.resume_id = resume_id
         self.on_started = on_started
         self.content_type = mimetypes.guess_type(path.name)[0]
+        self._read_from = (0, 0, 0)
+        """The file's size and times when it was opened (see `_version`)."""
 
     def run(self) -> UploadResult:
         """Upload, verify and return the result; raise StorageError on failure."""
         size = readable_size(self.path)
         meter = ProgressMeter(size, self.progress)
         with local_errors(self.path), self.path.open("rb") as file:
+            self._read_from = _version(file)
             if self.backend.settings.must_chunk(size):
                 result = self._in_parts(file, size, meter)
             else:
@@ -82,6 +91,9 @@ class FileUpload:
         # The MD5 goes with the request, so Allas refuses damaged bytes and
         # nothing wrong is ever stored under the key.
         md5 = md5_of_range(file.fileno(), 0, size, self.control.stop).hex()
+        # the MD5 is of one version of the file if nothing wrote to it meanwhile;
+        # the server then refuses any body that differs from it
+        self._check_unchanged(file, size)
         reader = FileRangeReader(file, 0, size, meter, self.control.stop)
 
         def put() -> str:
@@ -92,7 +104,11 @@ class FileUpload:
                     self.bucket, self.key, reader, size, md5, self.content_type
                 )
 
-        etag = self.control.retrying(put)
+        try:
+            etag = self.control.retrying(put)
+        except VerificationFailed:
+            self._check_unchanged(file, size)  # say so, if that is why
+            raise
         if etag != md5:
             self.backend.delete_object(self.bucket, self.key)
             raise VerificationFailed(
@@ -119,6 +135,9 @@ class FileUpload:
                     meter.add(length)
         try:
             self._send_parts(file, upload_id, ranges, parts, meter)
+            # each part is checked alone; parts read before and after a write
+            # would pass and add up to a file that never was
+            self._check_unchanged(file, size)
             done = [p for p in parts if p is not None]
             etag = self.control.retrying(
                 lambda: backend.chunks.complete_multipart(
@@ -137,6 +156,16 @@ class FileUpload:
                 f"{expected}; it was deleted again."
             )
         return UploadResult(etag, backend.chunks.multipart_check_name, reused)
+
+    def _check_unchanged(self, file: BinaryIO, size: int) -> None:
+        """Raise LocalFileChanged if the file was written to since it was opened."""
+        with local_errors(self.path):
+            now = _version(file)
+        if now != self._read_from or now[0] != size:
+            raise LocalFileChanged(
+                f"{self.path} changed while it was being uploaded, so nothing was stored "
+                f"under {self.key!r}."
+            )
 
     def _start(self, size: int, part_size: int) -> tuple[str, dict[int, UploadedPart]]:
         backend = self.backend
@@ -197,3 +226,9 @@ class FileUpload:
 
         futures = [self.chunks.submit(send, i) for i, p in enumerate(parts) if p is None]
         wait_all(futures)
+
+
+def _version(file: BinaryIO) -> tuple[int, int, int]:
+    """Size, modification and change time of the open file: any write moves one."""
+    stat = os.fstat(file.fileno())
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, TypeVar
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -24,7 +24,8 @@ from allas_tui.storage.settings import TransferSettings
 from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.commands import palette_commands
-from allas_tui.ui.listing import RowPage, row_pages
+from allas_tui.ui.crash import CrashGuardedApp, secrets_of
+from allas_tui.ui.listing import RowPage, empty_text, row_pages
 from allas_tui.ui.location import Location
 from allas_tui.ui.operations import Operations, cursor_key
 from allas_tui.ui.safe_text import safe_text, visible
@@ -46,7 +47,7 @@ class FlowStopped(Exception):
     already told the user, so the flow just ends."""
 
 
-class AllasApp(App[int]):
+class AllasApp(CrashGuardedApp):
     """Browse Allas over Swift or S3, and move data both ways."""
 
     CSS_PATH = "app.tcss"
@@ -115,10 +116,12 @@ class AllasApp(App[int]):
         keymap: Mapping[str, str] | None = None,
         clock: Callable[[], float] | None = None,
         journal: Journal | None = None,
+        warnings: Iterable[str] = (),
     ) -> None:
         """Open `profile`, or the demo store when it is None. With a `discovery`
         and no profile, first say where credentials were looked for. With a
-        `journal`, transfers survive the app and unfinished ones are offered."""
+        `journal`, transfers survive the app and unfinished ones are offered.
+        `warnings` are shown as the app starts (files exposing a secret)."""
         super().__init__()
         self.profile = profile
         self.settings = settings or TransferSettings()
@@ -129,6 +132,7 @@ class AllasApp(App[int]):
         self.backend: StorageBackend | None = None
         self.queue: TransferQueue | None = None
         self.journal = journal
+        self.start_warnings = list(warnings)
         self.location = Location()
         """What the object table shows."""
         self.buckets: list[BucketInfo] = []
@@ -156,6 +160,10 @@ class AllasApp(App[int]):
     def on_mount(self) -> None:
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
+        for warning in self.start_warnings:
+            self.notify(
+                visible(warning), title="A secret others can read", severity="warning", timeout=30
+            )
         if self.profile is None and self.discovery is not None:
             self.push_screen(NoCredentialsScreen(self.discovery))
         self.query_one(ObjectTable).reset("Connecting...")
@@ -163,6 +171,10 @@ class AllasApp(App[int]):
         self.connect()
 
     # -- the one error handler -------------------------------------------------
+    def crash_secrets(self) -> list[str]:
+        """What a crash report must not hold: the login's secrets."""
+        return secrets_of(self.profile, self.backend)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures become messages for the user."""
         if event.state is not WorkerState.ERROR or isinstance(event.worker.error, FlowStopped):
@@ -298,7 +310,7 @@ class AllasApp(App[int]):
         loaded = table.store.loaded
         if message.done:
             table.store.prune_marks()
-            table.set_placeholder(self._empty_text(page.location))
+            table.set_placeholder(empty_text(page.location))
             pane.presort()
             if loaded >= LARGE_LISTING:
                 # A full GC pass walks every tracked object: with 100,000 rows it
@@ -312,14 +324,6 @@ class AllasApp(App[int]):
         else:
             pane.update_subtitle(f"listing... {loaded:,} so far")
             self.set_status(f"Listing... {loaded:,} objects so far")
-
-    @staticmethod
-    def _empty_text(location: Location) -> str:
-        if location.bucket is None:
-            return "No buckets yet. Press n to create one."
-        if location.prefix:
-            return "Folder is empty."
-        return "Bucket is empty. Press u to upload."
 
     # -- navigation ---------------------------------------------------------------
     def on_object_table_opened(self, message: ObjectTable.Opened) -> None:

@@ -46,3 +46,12 @@ def row_pages(
         # a "folder/" marker object is the folder itself; its own listing hides it
         rows.extend(object_row(o, prefix) for o in page.objects if o.key != prefix)
         yield RowPage(location, generation, rows)
+
+
+def empty_text(location: Location) -> str:
+    """What the table says where a listing found nothing."""
+    if location.bucket is None:
+        return "No buckets yet. Press n to create one."
+    if location.prefix:
+        return "Folder is empty."
+    return "Bucket is empty. Press u to upload."
