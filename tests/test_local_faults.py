@@ -5,7 +5,6 @@ other jobs go on."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -13,13 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import Stack, remove_bucket, unique_name
-from transfer_helpers import md5_file, wait_done
+from transfer_helpers import leftovers, md5_file, wait_done
 
 from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.errors import LocalFileChanged, LocalFileError, NotFound
-from allas_tui.storage.s3 import S3Backend
+from allas_tui.storage.errors import LocalFileChanged, LocalFileError
 from allas_tui.storage.settings import MiB, TransferSettings
-from allas_tui.storage.swift import SwiftBackend
 from allas_tui.transfers.jobs import JobState
 from allas_tui.transfers.queue import TransferQueue
 
@@ -44,19 +41,6 @@ def _write_tail_once(path: Path) -> Callable[[int], None]:
     return on_progress
 
 
-def _stored_names(backend: StorageBackend, bucket: str) -> list[str]:
-    """Every object in the bucket, and unfinished multipart uploads or segments."""
-    names = [o.key for page in backend.iter_pages(bucket) for o in page.objects]
-    if isinstance(backend, S3Backend):
-        uploads = backend.client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
-        names += [f"upload:{u['Key']}" for u in uploads]
-    if isinstance(backend, SwiftBackend):
-        with contextlib.suppress(NotFound):  # no segment container at all is fine too
-            segments = backend.iter_pages(f"{bucket}_segments")
-            names += [f"segment:{o.key}" for page in segments for o in page.objects]
-    return names
-
-
 @pytest.mark.parametrize("size_mib", [40, 6], ids=["in parts", "one request"])
 def test_a_file_written_to_while_it_is_uploaded_is_not_stored(
     stack: Stack, combination: str, random_file, size_mib: int
@@ -70,7 +54,7 @@ def test_a_file_written_to_while_it_is_uploaded_is_not_stored(
             backend.upload_file(source, bucket, "growing.bin", progress=_write_tail_once(source))
         assert "changed while it was being uploaded" in str(raised.value)
         assert "nothing was stored" in str(raised.value)
-        assert _stored_names(backend, bucket) == []
+        assert leftovers(backend, bucket) == []
         # once nothing writes to it, it goes up whole and checked
         backend.upload_file(source, bucket, "growing.bin")
         assert [o.key for page in backend.iter_pages(bucket) for o in page.objects] == [

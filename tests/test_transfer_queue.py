@@ -3,7 +3,6 @@ round trips, large chunked files, cancel, policies and progress."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import threading
@@ -13,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import Stack, remove_bucket, unique_name
-from transfer_helpers import make_tree, md5_file, tree_digests, wait_done
+from transfer_helpers import leftovers, make_tree, md5_file, tree_digests, wait_done
 
 from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.errors import LocalFileError, NotFound
+from allas_tui.storage.errors import LocalFileError
 from allas_tui.storage.models import ObjectKind
-from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.settings import MiB, TransferSettings
 from allas_tui.storage.swift import SwiftBackend
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
@@ -162,17 +160,6 @@ def test_a_small_chunked_object_comes_in_one_get_and_is_still_checked(
     queue.shutdown()
 
 
-def _leftovers(backend: StorageBackend, bucket: str) -> list[str]:
-    names = [o.key for page in backend.iter_pages(bucket) for o in page.objects]
-    if isinstance(backend, S3Backend):
-        uploads = backend.client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
-        names += [f"upload:{u['Key']}" for u in uploads]
-    if isinstance(backend, SwiftBackend):
-        with contextlib.suppress(NotFound):  # no segment container at all is fine too
-            names += [o.key for p in backend.iter_pages(f"{bucket}_segments") for o in p.objects]
-    return names
-
-
 def test_cancel_mid_upload_leaves_nothing(stack: Stack, combination: str, random_file) -> None:
     backend = _large_backend(stack, combination)
     bucket = unique_name("cancel")
@@ -189,7 +176,7 @@ def test_cancel_mid_upload_leaves_nothing(stack: Stack, combination: str, random
         queue.cancel(job)
         wait_done(queue)
         assert job.state is JobState.CANCELLED
-        assert _leftovers(backend, bucket) == []
+        assert leftovers(backend, bucket) == []
         queue.shutdown()
     finally:
         remove_bucket(backend, bucket)

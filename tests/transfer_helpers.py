@@ -3,13 +3,18 @@ and comparing trees byte for byte."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
 import time
 from pathlib import Path
 
+from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.errors import NotFound
+from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.settings import MiB
+from allas_tui.storage.swift import SwiftBackend
 from allas_tui.transfers.queue import TransferQueue
 
 
@@ -57,3 +62,16 @@ def wait_done(queue: TransferQueue, timeout: float = 300.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"the queue did not finish in {timeout} s: {queue.snapshot()}")
+
+
+def leftovers(backend: StorageBackend, bucket: str) -> list[str]:
+    """Every object in the bucket, with unfinished multipart uploads (S3) or
+    the objects of its segment container (Swift)."""
+    names = [o.key for page in backend.iter_pages(bucket) for o in page.objects]
+    if isinstance(backend, S3Backend):
+        uploads = backend.client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+        names += [f"upload:{u['Key']}" for u in uploads]
+    if isinstance(backend, SwiftBackend):
+        with contextlib.suppress(NotFound):  # no segment container at all is fine too
+            names += [o.key for p in backend.iter_pages(f"{bucket}_segments") for o in p.objects]
+    return names
