@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 
 import pytest
@@ -9,6 +10,7 @@ from conftest import Stack, remove_bucket, unique_name
 from keystoneauth1 import session as ksa_session
 from keystoneauth1.identity import v3
 
+from allas_tui import cli
 from allas_tui.storage.discovery import choose_profile, discover
 from allas_tui.storage.errors import (
     AccessDenied,
@@ -20,6 +22,7 @@ from allas_tui.storage.errors import (
     TokenExpired,
     WrongCredentials,
 )
+from allas_tui.storage.models import Protocol
 from allas_tui.storage.profiles import open_backend
 from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.s3_login import S3Login
@@ -186,3 +189,46 @@ def test_unreachable_endpoint_is_a_network_error(protocol: str) -> None:
     with pytest.raises(NetworkError, match=r"Cannot reach http://127\.0\.0\.1:9") as info:
         backend.list_buckets()
     assert "network" in info.value.hint
+
+
+@pytest.mark.parametrize("server", ["rgw", "swift"])
+@pytest.mark.parametrize("how", ["OS_PASSWORD", "the masked prompt", "an RC file"])
+def test_a_password_full_of_shell_characters_logs_in(
+    stack: Stack, server: str, how: str, tmp_path, monkeypatch
+) -> None:
+    """allas-conf breaks on such passwords; here the characters are only data."""
+    user = stack.user("quoteuser")
+    password = user["password"]
+    assert set("$\"'`;|&\\ ") <= set(password)
+    login = stack.swift_login(server, user="quoteuser")
+    env = {
+        "OS_AUTH_URL": login.auth_url or "",
+        "OS_USERNAME": user["username"],
+        "OS_PROJECT_NAME": login.project_name or "",
+        "OS_USER_DOMAIN_NAME": "Default",
+        "OS_PROJECT_DOMAIN_NAME": "Default",
+        "OS_REGION_NAME": login.region or "",
+        "OS_CACERT": stack.ca_bundle,
+    }
+    rc_file = None
+    if how == "OS_PASSWORD":
+        env["OS_PASSWORD"] = password
+    elif how == "an RC file":
+        rc_file = tmp_path / "openrc.sh"
+        rc_file.write_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items()))
+        rc_file.write_text(rc_file.read_text() + f"export OS_PASSWORD={shlex.quote(password)}\n")
+        env = {}
+    profile = choose_profile(discover(env, home=tmp_path, rc_file=rc_file), protocol=Protocol.SWIFT)
+    if how == "the masked prompt":
+        assert profile.needs_password
+        asked: list[str] = []
+        monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+        monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or password)
+        profile = cli._ask_password(profile)
+        assert asked and password not in asked[0]
+    backend = open_backend(profile)
+    try:
+        assert isinstance(backend.list_buckets(), list)
+        assert backend.project == login.project_name
+    finally:
+        backend.close()

@@ -40,6 +40,8 @@ BACKENDS = {
 USERS = [  # (user, password, projects); the EC2 credential is for each project
     ("allasuser", "allaspass", ["project_2001234", "project_2005678"]),
     ("otheruser", "otherpass", ["project_2009999"]),
+    # every character a shell treats specially: allas-conf fails on such passwords
+    ("quoteuser", "p a$HOME\"'`;|&<>*?!#~\\(){}[]%=^", ["project_2007777"]),
 ]
 
 sess = session.Session(
