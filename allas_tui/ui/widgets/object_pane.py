@@ -29,7 +29,7 @@ class ObjectPane(Vertical):
 
     _listing_note: str | None = None
     _filter_pending = False
-    """A step of the filter is due after the next refresh."""
+    """A step of the filter is scheduled (after a refresh, or after queued messages)."""
 
     def compose(self) -> ComposeResult:
         yield ObjectTable(id="objects")
