@@ -57,6 +57,25 @@ async def test_the_demo_store_opens_the_full_app() -> None:
         assert (first.key, first.object_kind.value) == ("run01/aligned.bam", "multipart")
 
 
+async def test_a_filter_belongs_to_the_place_it_was_typed_in() -> None:
+    app = AllasApp(profile=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_idle(pilot, app)
+        await pilot.press("slash", *"genom", "enter")
+        assert shown_keys(app) == ["genomics-runs"]
+        await pilot.press("enter")  # open the one bucket the filter left
+        await wait_idle(pilot, app)
+        assert shown_keys(app) == ["reference/", "run01/", "run02/", "run03/"]
+        assert table(app).store.filter == "" and not app.query_one("#filter").display
+        # a filter that matches nothing says so, not that the folder is empty
+        await pilot.press("slash", *"zzz")
+        await pilot.pause()
+        line = table(app).render_line(1).text
+        assert "No names contain 'zzz'. Esc clears the filter." in line
+        await pilot.press("escape")
+        assert len(shown_keys(app)) == 4
+
+
 async def test_a_secret_file_others_can_read_is_shown_as_the_app_starts(tmp_path: Path) -> None:
     exposed = tmp_path / "rclone.conf"
     exposed.write_text("[s3allas-p]\nsecret_access_key = abc123\n")

@@ -270,6 +270,8 @@ class AllasApp(CrashGuardedApp):
         self._generation += 1
         pane = self.query_one(ObjectPane)
         pane.border_title = safe_text(location.label)
+        if not same_place:
+            pane.forget_filter()
         pane.table.reset("Listing...", keep_marks=same_place)
         pane.update_subtitle("listing...")
         if listed is not None:

@@ -55,10 +55,16 @@ class ObjectPane(Vertical):
 
     def action_clear_filter(self) -> None:
         """Empty and close the filter line."""
-        self.filter_input.value = ""
-        self.filter_input.display = False
-        self._apply_filter("")
+        self.forget_filter()
         self.table.focus()
+
+    def forget_filter(self) -> None:
+        """Empty and close the filter line: a filter belongs to one location."""
+        if self.filter_input.value or self.table.store.filter:
+            with self.filter_input.prevent(Input.Changed):
+                self.filter_input.value = ""
+            self._apply_filter("")
+        self.filter_input.display = False
 
     def action_cycle_sort(self) -> None:
         """Sort by the next order: name, size, date."""

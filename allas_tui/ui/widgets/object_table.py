@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from allas_tui.storage.models import ObjectKind
+from allas_tui.ui.safe_text import visible
 from allas_tui.ui.widgets.object_rows import Row, RowKind, RowStore, SortOrder
 
 KIND_MARKERS = {
@@ -251,7 +252,10 @@ class ObjectTable(ScrollView, can_focus=True):
         if not view:
             if y == 1:
                 style = self.get_component_rich_style("object-table--dim")
-                return self._strip(Text(f"  {self.placeholder}", style=style), width)
+                note = self.placeholder
+                if self.store.filter and self.store.loaded:
+                    note = f"No names contain {self.store.filter!r}. Esc clears the filter."
+                return self._strip(Text(f"  {visible(note)}", style=style), width)
             return Strip.blank(width, self._base_style())
         if index >= len(view):
             return Strip.blank(width, self._base_style())
