@@ -17,7 +17,10 @@ PROXY_PORT=18080 ACC_PORT=16012 CONT_PORT=16011 OBJ_PORT=16010 MC_PORT=11311
 RGW_PORT=17480 RGW_TLS_PORT=17443 MON_PORT=13300
 KS_TOKEN_EXPIRATION=${KS_TOKEN_EXPIRATION:-3600}
 KS_SHORT_EXPIRATION=${KS_SHORT_EXPIRATION:-5}
-STORAGE_MB=${STORAGE_MB:-6144}
+# memstore and the Swift tmpfs cap; data lives in RAM only as it is written.
+# 6 GiB filled up once during a full test run (the OSD went "full" and radosgw
+# stopped answering), with garbage collection lagging behind the deletes.
+STORAGE_MB=${STORAGE_MB:-12288}
 ADMIN_PW=adminpass SERVICE_PW=swiftpass
 H=127.0.0.1
 KS_URL=http://$H:$KS_PORT
