@@ -112,7 +112,7 @@ class S3Backend(StorageBackend):
         return self.login.project
 
     def secrets(self) -> list[str]:
-        return [s for s in (self.login.secret_key, self.login.session_token) if s]
+        return self.login.secrets()
 
     def _errors(self, action: str, bucket: str | None = None, key: str | None = None) -> Any:
         return s3_errors(action, self.endpoint, bucket, key)

@@ -25,3 +25,7 @@ class S3Login:
     """A CA file to trust; None leaves it to AWS_CA_BUNDLE and ~/.aws/config."""
     project: str | None = None
     """A label for the project these keys belong to, where known."""
+
+    def secrets(self) -> list[str]:
+        """The secret key, and the session token if there is one."""
+        return [s for s in (self.secret_key, self.session_token) if s]

@@ -88,9 +88,8 @@ class SwiftBackend(StorageBackend):
         return self.connections.token_expires
 
     def secrets(self) -> list[str]:
-        login = self.login
-        found = [login.password, login.token, self.connections.current_token]
-        return [s for s in found if s]
+        token = self.connections.current_token
+        return [*self.login.secrets(), *([token] if token else [])]
 
     def _errors(
         self,

@@ -37,6 +37,10 @@ class SwiftLogin:
     cacert: str | None = None
     """A CA file to trust for Keystone and Swift (OS_CACERT)."""
 
+    def secrets(self) -> list[str]:
+        """The password and the starting token, where given."""
+        return [s for s in (self.password, self.token) if s]
+
     @property
     def can_relogin(self) -> bool:
         """True when a password is at hand to log in again."""

@@ -36,11 +36,9 @@ def crash_folder() -> Path:
 
 def secrets_of(profile: ConnectionProfile | None, backend: StorageBackend | None) -> list[str]:
     """The secrets a login holds: what it was given, and any token it got since."""
-    swift, s3 = (profile.swift, profile.s3) if profile else (None, None)
-    found = [swift.password, swift.token] if swift else []
-    found += [s3.secret_key, s3.session_token] if s3 else []
-    found += backend.secrets() if backend else []
-    return [s for s in found if s]
+    logins = [profile.swift, profile.s3] if profile else []
+    found = [secret for login in logins if login is not None for secret in login.secrets()]
+    return found + (backend.secrets() if backend else [])
 
 
 def blank_secrets(text: str, secrets: Iterable[str | None]) -> str:

@@ -4,6 +4,7 @@ so the widget only ever renders the lines on screen."""
 from __future__ import annotations
 
 import enum
+import sys
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ FIRST_SCREEN = 200
 FILTER_STEP = 50_000
 """Rows a filter looks at in one go (~5-10 ms) after the first screenful."""
 _FILTER_BATCH = 4_096
+"""Rows filtered per list comprehension, so a step can stop at `FIRST_SCREEN`."""
 
 
 class RowKind(enum.IntEnum):
@@ -103,7 +105,7 @@ def _name_key(row: Row) -> str:
 
 
 def _size_key(row: Row) -> tuple[int, str]:
-    return -(row.size or 0), row.key
+    return -_size(row), row.key
 
 
 def _date_key(row: Row) -> tuple[float, str]:
@@ -172,10 +174,6 @@ class _FilterScan:
                 self._spans[self._span] = (part, stop, end)
             else:
                 self._span += 1
-
-    def finish(self) -> None:
-        """Look at every row left."""
-        self.advance(sum(end - start for _part, start, end in self._spans))
 
 
 class RowStore:
@@ -276,33 +274,33 @@ class RowStore:
     def view(self) -> list[Row]:
         """The rows to show, in order. While a filter is being applied (see
         `filtering`) these are its matches so far, at least a screenful."""
-        if self._view is None and self._scan is None:
-            self._start_view()
-        if self._scan is not None:
-            return self._scan.found
+        scan = self._current_scan()
+        if scan is not None:
+            return scan.found
         assert self._view is not None
         return self._view
 
     @property
     def filtering(self) -> bool:
         """True while a filter has rows left to look at (`filter_more`)."""
-        if self._view is None and self._scan is None:
-            self._start_view()
-        return self._scan is not None
+        return self._current_scan() is not None
 
-    def filter_more(self) -> None:
-        """Apply the filter to the next `FILTER_STEP` rows."""
-        if self.filtering:
-            assert self._scan is not None
-            self._scan.advance(FILTER_STEP)
+    def filter_more(self, rows: int | None = None) -> None:
+        """Apply the filter to the next `rows` rows (`FILTER_STEP` by default)."""
+        scan = self._current_scan()
+        if scan is not None:
+            scan.advance(FILTER_STEP if rows is None else rows)
             self._end_scan_if_done()
 
     def complete(self) -> None:
         """Apply the filter to every row left, for what needs the whole view."""
-        if self.filtering:
-            assert self._scan is not None
-            self._scan.finish()
-            self._end_scan_if_done()
+        self.filter_more(sys.maxsize)
+
+    def _current_scan(self) -> _FilterScan | None:
+        """The filter still being applied, after starting the view if it is due."""
+        if self._view is None and self._scan is None:
+            self._start_view()
+        return self._scan
 
     def _end_scan_if_done(self) -> None:
         if self._scan is not None and self._scan.done:
