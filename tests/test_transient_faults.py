@@ -4,47 +4,23 @@ backoff, says so in its note, and still ends verified."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
 import pytest
-from conftest import STACK_DIR, Stack, remove_bucket, unique_name
+from conftest import Stack, remove_bucket, unique_name
 from counting_proxy import CountingProxy
 from fault_proxy import INTERNAL_ERROR, SLOW_DOWN, FaultProxy
+from relay_backends import backend_via, object_port, relay_tls
 from transfer_helpers import md5_file
 
-from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.s3 import S3Backend
 from allas_tui.storage.settings import MiB, TransferSettings
-from allas_tui.storage.swift import SwiftBackend
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.queue import TransferQueue
 
 pytestmark = pytest.mark.stack
 
 SETTINGS = TransferSettings(chunk_threshold=8 * MiB, chunk_size=8 * MiB, chunks_at_once=2)
-
-
-def _backend_via(stack: Stack, combination: str, port: int) -> StorageBackend:
-    """A backend whose object traffic goes through a relay on `port`: S3 with
-    that endpoint, or Swift with a token and a storage URL pointing there."""
-    server, protocol = combination.split("-")
-    url = stack.backend_info(server)["object_url"]
-    via = f"{url.split(':')[0]}://127.0.0.1:{port}"
-    if protocol == "s3":
-        return S3Backend(stack.s3_login(server, endpoint_url=via), SETTINGS)
-    direct = stack.backend(combination)
-    direct.list_buckets()
-    conn = direct.connections.get()  # type: ignore[attr-defined]
-    path = conn.url.split("/", 3)[3]
-    login = stack.swift_login(server, token=conn.token, storage_url=f"{via}/{path}")
-    login = dataclasses.replace(login, password=None, username=None, auth_url=None)
-    return SwiftBackend(login, SETTINGS)
-
-
-def _object_port(stack: Stack, combination: str) -> int:
-    return int(stack.backend_info(combination.split("-")[0])["object_url"].rsplit(":", 1)[1])
 
 
 def _run_watching_notes(queue: TransferQueue, job: TransferJob) -> list[str]:
@@ -64,8 +40,8 @@ def test_connection_resets_are_retried_and_shown(
     stack: Stack, combination: str, random_file, tmp_path: Path
 ) -> None:
     """A relay resets new connections, as a flaky network would."""
-    proxy = CountingProxy("127.0.0.1", _object_port(stack, combination))
-    backend = _backend_via(stack, combination, proxy.port)
+    proxy = CountingProxy("127.0.0.1", object_port(stack, combination))
+    backend = backend_via(stack, combination, proxy.port, SETTINGS)
     bucket = unique_name("flaky")
     backend.create_bucket(bucket)
     source = random_file(20 * MiB, "flaky.bin")
@@ -94,10 +70,8 @@ def test_server_errors_are_retried_and_shown(
 ) -> None:
     """A relay answers some requests itself with 503 SlowDown or 500
     InternalError, the way a busy server does, on the way up and down."""
-    tls = (str(STACK_DIR / "tls" / "cert.pem"), str(STACK_DIR / "tls" / "key.pem"))
-    is_tls = stack.backend_info(combination.split("-")[0])["object_url"].startswith("https")
-    proxy = FaultProxy("127.0.0.1", _object_port(stack, combination), *(tls if is_tls else ()))
-    backend = _backend_via(stack, combination, proxy.port)
+    proxy = FaultProxy("127.0.0.1", object_port(stack, combination), *relay_tls(stack, combination))
+    backend = backend_via(stack, combination, proxy.port, SETTINGS)
     bucket = unique_name("busy")
     backend.create_bucket(bucket)
     source = random_file(20 * MiB, "busy.bin")

@@ -7,6 +7,8 @@ carry a secret: no password, token, secret key or signature.
 
 from __future__ import annotations
 
+import ssl
+
 
 def describe_target(bucket: str | None, key: str | None) -> str:
     """ "object 'k' in bucket 'b'", "bucket 'b'" or "the project", for messages.
@@ -84,6 +86,27 @@ class NetworkError(StorageError):
 
     hint = "Check the network and the endpoint, then try again."
     transient = True
+
+
+def tls_error(exc: BaseException, endpoint: str, hint: str) -> NetworkError:
+    """The error for a failed TLS exchange with `endpoint`. A certificate that
+    fails verification is permanent, and `hint` says how to trust it; any other
+    TLS failure (a connection reset in a handshake or mid-record) is a broken
+    connection, worth retrying."""
+    if _certificate_rejected(exc):
+        return NetworkError(
+            f"The TLS certificate of {endpoint} is not trusted.", hint=hint, transient=False
+        )
+    return NetworkError(f"The TLS connection to {endpoint} broke: {exc}")
+
+
+def _certificate_rejected(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 20:  # the HTTP libraries wrap it a few layers deep
+        if isinstance(exc, ssl.SSLCertVerificationError) or "certificate verify failed" in str(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 class ServerBusy(StorageError):

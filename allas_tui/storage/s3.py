@@ -30,6 +30,7 @@ from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.s3_listing import read_listings_quickly
 from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.tls import refuse_cut_answers
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -91,6 +92,7 @@ class S3Backend(StorageBackend):
     protocol = Protocol.S3
 
     def __init__(self, login: S3Login, settings: TransferSettings | None = None) -> None:
+        refuse_cut_answers()
         self.login = login
         self.settings = settings or TransferSettings()
         self.client = make_s3_client(login, self.settings)

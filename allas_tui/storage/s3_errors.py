@@ -9,6 +9,7 @@ from botocore.exceptions import (
     BotoCoreError,
     ClientError,
     HTTPClientError,
+    IncompleteReadError,
     NoCredentialsError,
     SSLError,
 )
@@ -89,14 +90,11 @@ def s3_errors(
     except ClientError as exc:
         raise translate_client_error(exc, action, bucket, key) from exc
     except SSLError as exc:
-        raise errors.NetworkError(
-            f"The TLS certificate of {endpoint} is not trusted.",
-            hint="Point AWS_CA_BUNDLE (or ca_bundle in ~/.aws/config) at the CA file.",
-            transient=False,
-        ) from exc
+        hint = "Point AWS_CA_BUNDLE (or ca_bundle in ~/.aws/config) at the CA file."
+        raise errors.tls_error(exc, endpoint, hint) from exc
     except BotoConnectionError as exc:
         raise errors.NetworkError(f"Cannot reach {endpoint}.") from exc
-    except HTTPClientError as exc:  # read timeouts, connections cut midway
+    except (HTTPClientError, IncompleteReadError) as exc:  # timeouts, connections cut midway
         raise errors.NetworkError(f"The connection to {endpoint} broke: {exc}") from exc
     except NoCredentialsError as exc:
         raise errors.NoCredentials("No S3 keys were given.") from exc

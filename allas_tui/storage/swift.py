@@ -33,6 +33,7 @@ from allas_tui.storage.swift_deletes import PlainDeleter, map_parallel
 from allas_tui.storage.swift_errors import swift_errors
 from allas_tui.storage.swift_login import SwiftLogin
 from allas_tui.storage.swift_segments import Segment, segment_container, segments_of
+from allas_tui.storage.tls import refuse_cut_answers
 
 LIST_PAGE_SIZE = 10_000
 """Swift's largest page."""
@@ -66,6 +67,7 @@ class SwiftBackend(StorageBackend):
     """Names asked for a page; the server may send fewer."""
 
     def __init__(self, login: SwiftLogin, settings: TransferSettings | None = None) -> None:
+        refuse_cut_answers()
         self.login = login
         self.settings = settings or TransferSettings()
         self.connections = SwiftConnections(login, self.settings)

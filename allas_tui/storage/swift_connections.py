@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import requests
 from keystoneauth1 import session as ksa_session
 from swiftclient.client import Connection
+from urllib3.exceptions import HTTPError as Urllib3Error
 
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift_login import SwiftLogin
@@ -25,6 +28,27 @@ class ReloginSession(ksa_session.Session):
     def invalidate(self, auth: Any = None) -> bool:
         super().invalidate(auth)
         return True
+
+
+class RetryingConnection(Connection):  # type: ignore[misc]
+    """A swiftclient Connection that also retries an answer that breaks off
+    while it is read.
+
+    swiftclient retries a request whose connection fails (socket errors and
+    requests' exceptions), but it reads answers from the raw urllib3 stream,
+    whose errors are neither: a listing page cut part-way was raised at once,
+    found with the test suite's fault relay. Turned into requests'
+    ConnectionError, it is retried like any other broken connection.
+    """
+
+    def _retry(self, reset_func: Any, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        def reading(*inner_args: Any, **inner_kwargs: Any) -> Any:
+            try:
+                return func(*inner_args, **inner_kwargs)
+            except Urllib3Error as exc:
+                raise requests.exceptions.ConnectionError(exc) from exc
+
+        return super()._retry(reset_func, reading, *args, **kwargs)
 
 
 class SwiftConnections:
@@ -123,9 +147,9 @@ class SwiftConnections:
             "cacert": login.cacert,
         }
         if self._session is None:
-            return Connection(**common)
+            return RetryingConnection(**common)
         # The call shape of CSC's Swift guide, with a keystoneauth1 session under it
-        return Connection(
+        return RetryingConnection(
             authurl=login.auth_url,
             user=login.username,
             key=login.password,

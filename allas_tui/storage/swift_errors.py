@@ -102,11 +102,7 @@ def swift_errors(
             hint="Check OS_REGION_NAME.",
         ) from exc
     except (ksa.SSLError, requests.exceptions.SSLError) as exc:
-        raise errors.NetworkError(
-            f"The TLS certificate of {endpoint()} is not trusted.",
-            hint="Point OS_CACERT at the CA file.",
-            transient=False,
-        ) from exc
+        raise errors.tls_error(exc, endpoint(), "Point OS_CACERT at the CA file.") from exc
     except (ksa.ConnectionError, requests.exceptions.RequestException, *_NETWORK_OS_ERRORS) as exc:
         raise errors.NetworkError(f"Cannot reach {endpoint()}.") from exc
     except ksa.ClientException as exc:
