@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fault_proxy
 import pytest
 
 from allas_tui.storage.backend import StorageBackend
@@ -154,3 +155,11 @@ def random_file(tmp_path: Path) -> Any:
         return path
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print what the fault tests injected and what survived it."""
+    if fault_proxy.REPORT:
+        terminalreporter.section("faults injected")
+        for line in fault_proxy.REPORT:
+            terminalreporter.write_line(line)

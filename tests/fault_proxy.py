@@ -50,6 +50,9 @@ class Fault:
 SLOW_DOWN = Fault(503, "Slow Down", "SlowDown")
 INTERNAL_ERROR = Fault(500, "Internal Server Error", "InternalError")
 
+REPORT: list[str] = []
+"""Lines the fault tests add, printed at the end of the run (see conftest)."""
+
 RESET_IN_REQUEST = "reset in the request"
 RESET_IN_ANSWER = "reset in the answer"
 STALL = "stall"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Stack, remove_bucket, unique_name
-from fault_proxy import Chaos, FaultProxy
+from fault_proxy import REPORT, Chaos, FaultProxy
 from relay_backends import backend_via, object_port, relay_tls
 from transfer_helpers import tree_digests, wait_done
 
@@ -32,8 +32,6 @@ CHAOS_SETTINGS = TransferSettings(
 """5 MiB parts (the smallest S3 allows) so a 13 MiB file goes in three, and
 a 3 s timeout so a stall is noticed soon."""
 FAULT_RATE = 0.15
-FAULT_REPORT: list[str] = []
-"""Lines for the summary at the end of the run (see conftest)."""
 
 
 def _make_files(root: Path, small: int, chunked: int, seed: int) -> None:
@@ -54,15 +52,13 @@ def chaos_proxy(stack: Stack, combination: str) -> Iterator[FaultProxy]:
     proxy.close()
 
 
-def _report(what: str, chaos: Chaos, outcome: str) -> str:
+def _report(what: str, chaos: Chaos, outcome: str) -> None:
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(chaos.injected.items()))
     line = (
         f"{what}: {sum(chaos.injected.values())} faults in {chaos.requests} requests "
         f"({kinds}); {outcome}"
     )
-    FAULT_REPORT.append(line)
-    print(line)
-    return line
+    REPORT.append(line)
 
 
 @pytest.mark.parametrize("combination", ["rgw-s3", "rgw-swift"], indirect=True)
