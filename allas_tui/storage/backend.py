@@ -53,6 +53,23 @@ class StorageBackend(abc.ABC):
         """When the login token runs out, where known (Keystone logins)."""
         return None
 
+    def learn_token_expiry(self) -> None:
+        """Ask the identity service when a given token runs out, so that
+        `token_expires` knows it before any new login. Blocking; does
+        nothing where there is no such token."""
+        return
+
+    @property
+    def can_take_password(self) -> bool:
+        """True when this login's token can expire with no password at hand,
+        and a password the user types would let it log in again."""
+        return False
+
+    def log_in_with(self, password: str) -> None:
+        """Log in again with `password` and use the new token from now on.
+        Blocking; raises WrongCredentials if the password is refused."""
+        raise NotImplementedError("this login cannot take a password")
+
     def secrets(self) -> list[str]:
         """Every secret this login holds now (passwords, keys, tokens), so
         that what the app writes can be kept free of them."""

@@ -34,6 +34,41 @@ class InFlight:
             self.now -= 1
 
 
+class LoginGate:
+    """Where requests wait when the token has expired and no password is at
+    hand: they keep what they have sent or written, and go on once the user
+    has logged in again (`reopen`)."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        """Raised by every new login."""
+        self._waiting = 0
+        self._changed = threading.Condition()
+
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a login now."""
+        return self._waiting
+
+    def wait(self, stop: threading.Event, tried_with: int) -> bool:
+        """Wait for a login newer than `tried_with` (at once if there is one);
+        True to try again, False if `stop` was set first."""
+        with self._changed:
+            self._waiting += 1
+            try:
+                while self.generation == tried_with and not stop.is_set():
+                    self._changed.wait(0.2)
+            finally:
+                self._waiting -= 1
+        return not stop.is_set()
+
+    def reopen(self) -> None:
+        """A new login is in use: every waiting request tries again."""
+        with self._changed:
+            self.generation += 1
+            self._changed.notify_all()
+
+
 class TransferControl:
     """What one transfer's threads check between requests.
 
@@ -49,8 +84,14 @@ class TransferControl:
         retry: RetryPolicy | None = None,
         on_retry: RetryCallback | None = None,
         in_flight: InFlight | None = None,
+        login_gate: LoginGate | None = None,
+        on_login_wait: Callable[[], None] | None = None,
     ) -> None:
         self.stop = threading.Event()
+        self.login_gate = login_gate
+        """Where requests wait for a new login when the token expired, if anywhere."""
+        self.on_login_wait = on_login_wait
+        """Called before a request starts to wait at the gate."""
         self.paused = paused or threading.Event()
         """Shared by every job of a queue; set while the queue is paused."""
         self.retry = retry or RetryPolicy()
@@ -76,8 +117,26 @@ class TransferControl:
     def retrying(self, call: Callable[[], T]) -> T:
         """Run one request with this transfer's retries. A failure that a stop
         caused (a body read cut off, say) raises the stop's error instead."""
+        gate = self.login_gate
+        if gate is None:
+            attempt = call
+            on_expired = None
+        else:
+            tried_with = [gate.generation]  # the login this call last went out with
+
+            def attempt() -> T:
+                tried_with[0] = gate.generation
+                return call()
+
+            def on_expired() -> bool:
+                if self.on_login_wait is not None and gate.generation == tried_with[0]:
+                    self.on_login_wait()
+                return gate.wait(self.stop, tried_with[0])
+
         try:
-            return with_retries(call, self.retry, stop=self.stop, on_retry=self.on_retry)
+            return with_retries(
+                attempt, self.retry, stop=self.stop, on_retry=self.on_retry, on_expired=on_expired
+            )
         except StorageError:
             if self.stop.is_set():
                 self.check()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from allas_tui.storage.errors import StorageError, TransferCancelled
+from allas_tui.storage.errors import StorageError, TokenExpired, TransferCancelled
 
 T = TypeVar("T")
 RetryCallback = Callable[[int, int, StorageError, float], None]
@@ -43,15 +43,21 @@ def with_retries(
     *,
     stop: threading.Event | None = None,
     on_retry: RetryCallback | None = None,
+    on_expired: Callable[[], bool] | None = None,
 ) -> T:
     """Run `call`; on a transient StorageError, wait and run it again, up to
     `policy.retries` times. Permanent errors, and the last transient one, are
-    raised. Setting `stop` ends the wait early with TransferCancelled."""
+    raised. Setting `stop` ends the wait early with TransferCancelled.
+
+    When the token has expired, `on_expired` may wait for a new login; if it
+    returns True, the call runs again (not counted as a retry)."""
     attempt = 0
     while True:
         try:
             return call()
         except StorageError as exc:
+            if isinstance(exc, TokenExpired) and on_expired is not None and on_expired():
+                continue
             if not exc.transient or attempt >= policy.retries:
                 raise
             attempt += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from allas_tui.storage.object_heads import swift_head
 from allas_tui.storage.progress import FileRangeReader
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift_chunks import SwiftChunks
-from allas_tui.storage.swift_connections import SwiftConnections
+from allas_tui.storage.swift_connections import SwiftConnections, read_token_expiry
 from allas_tui.storage.swift_deletes import PlainDeleter, map_parallel
 from allas_tui.storage.swift_errors import swift_errors
 from allas_tui.storage.swift_login import SwiftLogin
@@ -71,10 +72,10 @@ class SwiftBackend(StorageBackend):
         self.login = login
         self.settings = settings or TransferSettings()
         self.connections = SwiftConnections(login, self.settings)
-        self.chunks = _ReplacingChunks(
-            self,
-            SwiftConnections(login, self.settings, retries=0, share_login_of=self.connections),
+        self._chunk_connections = SwiftConnections(
+            login, self.settings, retries=0, share_login_of=self.connections
         )
+        self.chunks = _ReplacingChunks(self, self._chunk_connections)
         self._deleter = PlainDeleter(self.connections, self._errors)
 
     @property
@@ -88,6 +89,24 @@ class SwiftBackend(StorageBackend):
     @property
     def token_expires(self) -> datetime | None:
         return self.connections.token_expires
+
+    def learn_token_expiry(self) -> None:
+        if self.login.token and self.login.auth_url and not self.connections.token_expires:
+            with self._errors("read the token's expiry of"):
+                self.connections.given_token_expires = read_token_expiry(self.login)
+
+    @property
+    def can_take_password(self) -> bool:
+        return not self.login.can_relogin and bool(self.login.auth_url and self.login.username)
+
+    def log_in_with(self, password: str) -> None:
+        login = dataclasses.replace(self.login, password=password, token=None)
+        with self._errors("log in to"):
+            session = login.keystone_session()
+            session.get_token()  # proves the password before anything is switched
+        self.login = login
+        self.connections.use_login(login, session)
+        self._chunk_connections.use_login(login, session)
 
     def secrets(self) -> list[str]:
         token = self.connections.current_token

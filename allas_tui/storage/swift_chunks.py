@@ -121,7 +121,8 @@ class SwiftChunks(ChunkPrimitives):
             for p in parts
         ]
         mtime = upload_id.rstrip("/").split("/")[-3]
-        with self._errors("write the manifest of", bucket, key):
+
+        def put_manifest() -> None:
             self._put(
                 bucket,
                 key,
@@ -130,6 +131,21 @@ class SwiftChunks(ChunkPrimitives):
                 content_type=content_type,
                 query_string="multipart-manifest=put",
             )
+
+        with self._errors("write the manifest of", bucket, key):
+            try:
+                put_manifest()
+            except ClientException as exc:
+                if not _token_refused_for_segments(exc):
+                    raise
+                # Swift's SLO checks the segments before the PUT itself is
+                # authorized, so an expired token comes back as a 400 that
+                # lists a 401 per segment, and swiftclient never logs in again.
+                if not self.connections.forget_token():
+                    raise errors.TokenExpired(
+                        "Allas refused the token: it has expired or is not valid."
+                    ) from exc
+                put_manifest()
             headers = self.connections.get().head_object(bucket, key)
         return str(headers.get("etag", "")).strip('"')
 
@@ -246,3 +262,11 @@ class SwiftChunks(ChunkPrimitives):
                 raise
             if stop.is_set():
                 self.connections.discard()  # the rest of the body is still on the wire
+
+
+def _token_refused_for_segments(exc: ClientException) -> bool:
+    """Whether a manifest PUT failed because each segment check was refused
+    with 401: the token expired (Swift answers 400 for the manifest)."""
+    body = exc.http_response_content or b""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return exc.http_status == 400 and "401 Unauthorized" in text

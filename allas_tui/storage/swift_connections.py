@@ -10,6 +10,7 @@ from typing import Any
 import requests
 from keystoneauth1 import session as ksa_session
 from swiftclient.client import Connection
+from swiftclient.client import put_object as swift_put_object
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from allas_tui.storage.settings import TransferSettings
@@ -50,6 +51,27 @@ class RetryingConnection(Connection):  # type: ignore[misc]
 
         return super()._retry(reset_func, reading, *args, **kwargs)
 
+    def put_object(self, container: str, obj: str, contents: Any, **kwargs: Any) -> Any:
+        """PUT an object; a body that can rewind is rewound for every retry.
+
+        swiftclient rewinds a body only when it may retry faults (retries >
+        0), but with a password it also retries once after a 401, with a new
+        login. Transfers run with retries=0 and retry visibly themselves, so
+        a segment sent just as the token expired failed with "no ability to
+        reset contents" instead of going again (found with 5-second tokens).
+        """
+        if self.retries > 0 or not (hasattr(contents, "seek") and hasattr(contents, "tell")):
+            return super().put_object(container, obj, contents, **kwargs)
+        start = contents.tell()
+        return self._retry(
+            lambda *_a, **_k: contents.seek(start),
+            swift_put_object,
+            container,
+            obj,
+            contents,
+            **kwargs,
+        )
+
 
 class SwiftConnections:
     """Hands each thread its own swiftclient Connection (they are not
@@ -79,6 +101,20 @@ class SwiftConnections:
         leaves is taken up by the next thread, warm (a new TLS connection
         costs tens of ms, and every listing and transfer runs on a new thread)."""
         self._owners_lock = threading.Lock()
+        self._generation = 0
+        """Raised by use_login: a thread's connection from before is not used again."""
+        self.given_token_expires: datetime | None = None
+        """When the token the login started with runs out, once read from Keystone."""
+
+    def use_login(self, login: SwiftLogin, session: ksa_session.Session) -> None:
+        """Use a new login (a password typed after the token expired) from now
+        on: every thread makes a new connection at its next request."""
+        with self._owners_lock:
+            self.login = login
+            self._session = session
+            self._generation += 1
+            self._owners = []
+            self._made = []
 
     @property
     def storage_url(self) -> str | None:
@@ -88,11 +124,12 @@ class SwiftConnections:
 
     @property
     def token_expires(self) -> datetime | None:
-        """When the session's token runs out; None before a login or with a bare token."""
+        """When the token in use runs out: the session's, once it has logged
+        in, else the given token's, once read; None when not known."""
         auth = getattr(self._session, "auth", None)
         auth_ref = getattr(auth, "auth_ref", None)
         expires = getattr(auth_ref, "expires", None)
-        return expires if isinstance(expires, datetime) else None
+        return expires if isinstance(expires, datetime) else self.given_token_expires
 
     @property
     def current_token(self) -> str | None:
@@ -101,10 +138,21 @@ class SwiftConnections:
         token = getattr(getattr(auth, "auth_ref", None), "auth_token", None)
         return token if isinstance(token, str) else None
 
+    def forget_token(self) -> bool:
+        """Make this thread's next request log in again, when there is a
+        password to do it with; False (and nothing changed) when there is not."""
+        if self._session is None:
+            return False
+        self._session.invalidate()
+        conn = self.get()
+        conn.url = conn.token = None
+        return True
+
     def get(self) -> Connection:
         """This thread's connection."""
         conn: Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or getattr(self._local, "generation", 0) != self._generation:
+            self._local.generation = self._generation
             conn = self._left_behind() or self._new_connection()
             self._local.conn = conn
         return conn
@@ -164,3 +212,19 @@ class SwiftConnections:
             session=self._session,
             **common,
         )
+
+
+def read_token_expiry(login: SwiftLogin) -> datetime:
+    """When `login.token` runs out, from Keystone's `GET /v3/auth/tokens`
+    (the token validating itself). Raises requests' errors on a network
+    fault; a token Keystone does not know raises TokenExpired."""
+    from allas_tui.storage.errors import TokenExpired
+
+    url = f"{str(login.auth_url).rstrip('/')}/auth/tokens"
+    headers = {"X-Auth-Token": str(login.token), "X-Subject-Token": str(login.token)}
+    answer = requests.get(url, headers=headers, verify=login.cacert or True, timeout=20)
+    if answer.status_code in (401, 404):
+        raise TokenExpired("Keystone does not accept the token: it has expired or is not valid.")
+    answer.raise_for_status()
+    expires_at = str(answer.json()["token"]["expires_at"])
+    return datetime.fromisoformat(expires_at.replace("Z", "+00:00"))

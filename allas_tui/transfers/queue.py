@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from allas_tui.storage.backend import StorageBackend
-from allas_tui.storage.control import InFlight, TransferControl
+from allas_tui.storage.control import InFlight, LoginGate, TransferControl
 from allas_tui.storage.errors import StorageError, TransferCancelled, TransferSuspended
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.transfers.batches import Batch
@@ -60,6 +60,8 @@ class TransferQueue:
         self.in_flight = InFlight()
         """Chunk requests in flight now, and the peak, across every job."""
         self._retry = RetryPolicy(settings.retries)
+        self.login_gate = LoginGate() if backend.can_take_password else None
+        """Where jobs wait for the user's password when the token expires."""
         self._runner = JobRunner(backend, self._chunks, journal, self._park)
         self._sampler = Sampler(clock)
         self._tally = Tally()
@@ -164,8 +166,16 @@ class TransferQueue:
             job.retries += 1
             job.note = f"retry {attempt}/{allowed} in {wait:.1f}s: {exc.message}"
 
+        def on_login_wait() -> None:
+            job.note = "waiting for a new login: the token has expired"
+
         return TransferControl(
-            paused=self.paused, retry=self._retry, on_retry=on_retry, in_flight=self.in_flight
+            paused=self.paused,
+            retry=self._retry,
+            on_retry=on_retry,
+            in_flight=self.in_flight,
+            login_gate=self.login_gate,
+            on_login_wait=on_login_wait,
         )
 
     # -- the user's controls -----------------------------------------------------
