@@ -4,6 +4,7 @@ allas-conf's token, transfers wait for the password and lose nothing."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,13 +13,18 @@ import pytest
 from conftest import Stack, remove_bucket, unique_name
 from test_errors_and_logins import token_for
 from transfer_helpers import md5_file, wait_done
+from ui_driver import type_text, wait_for, wait_idle
 
+from allas_tui.storage.discovery import choose_profile, discover
 from allas_tui.storage.errors import WrongCredentials
 from allas_tui.storage.settings import MiB, TransferSettings
 from allas_tui.storage.swift import SwiftBackend
 from allas_tui.storage.swift_login import SwiftLogin
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.queue import TransferQueue
+from allas_tui.ui.app import AllasApp
+from allas_tui.ui.screens.prompt import PromptScreen
+from allas_tui.ui.widgets.status_header import StatusHeader
 
 pytestmark = pytest.mark.stack
 
@@ -155,3 +161,86 @@ def test_with_only_a_token_transfers_wait_for_the_password(
     finally:
         queue.shutdown()
         remove_bucket(backend, bucket)
+
+
+async def test_the_app_asks_for_the_password_and_loses_nothing(
+    stack: Stack, random_file, tmp_path: Path
+) -> None:
+    """allas-conf's exports and a token that runs out: the header counts
+    down, browsing then opens a masked password dialog, an upload waits at
+    the gate (its note says so) while the dialog is closed, L opens it again,
+    a wrong password is refused and asked again, and the right one lets the
+    upload finish. The password is never on screen."""
+    token, url = token_for(stack, "rgw", stack.info["short_auth_url"])
+    project, _ = stack.project()
+    user = stack.user()
+    env = {
+        "OS_AUTH_TOKEN": token,
+        "OS_STORAGE_URL": url,
+        "OS_AUTH_URL": stack.info["short_auth_url"],
+        "OS_USERNAME": user["username"],
+        "OS_PROJECT_NAME": project,
+        "OS_USER_DOMAIN_NAME": "Default",
+        "OS_CACERT": stack.ca_bundle,
+    }
+    profile = choose_profile(discover(env, home=tmp_path))
+    assert profile.name == "allas-conf"
+    direct = stack.backend("rgw-swift")
+    bucket = unique_name("relogin")
+    direct.create_bucket(bucket)
+    source = random_file(24 * MiB, "big.bin")
+    app = AllasApp(profile, settings=SETTINGS)
+    screens: list[str] = []
+
+    def asking() -> bool:
+        return isinstance(app.screen, PromptScreen) and app.screen.secret
+
+    try:
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await wait_idle(pilot, app)
+            header = str(app.query_one(StatusHeader).render())
+            assert re.search(r"token [1-5]s", header), header  # read from Keystone
+            queue = app.queue
+            assert queue is not None and queue.login_gate is not None
+            job = _upload(queue, bucket, source)
+            while job.done_bytes == 0:
+                await pilot.pause(0.01)
+            queue.pause()
+            await pilot.pause(SHORT_LIFE + 1.5)
+            assert "token expired" in str(app.query_one(StatusHeader).render())
+
+            await pilot.press("r")  # browsing with the dead token
+            await wait_for(pilot, asking, "the password dialog, after a refresh failed")
+            await pilot.press("escape")
+            assert "Press L to log in" in str(app.query_one("#status").render())
+            queue.resume()
+            await wait_for(pilot, lambda: queue.login_gate.waiting > 0, "the upload to wait")  # type: ignore[union-attr]
+            await pilot.pause(1)
+            assert not asking() and job.state is JobState.RUNNING and job.error is None
+            assert "waiting for a new login" in job.note
+
+            await pilot.press("L")
+            await wait_for(pilot, asking, "the password dialog, after L")
+            await type_text(pilot, "wrong-password")
+            screens.append(app.export_screenshot())
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "refused" in _toasts(app), "the refusal")
+            await wait_for(pilot, asking, "the dialog again, after a wrong password")
+            await type_text(pilot, user["password"])
+            screens.append(app.export_screenshot())
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: job.state.finished, "the upload to end", timeout=120)
+            assert job.state is JobState.DONE and job.note.startswith("verified"), job.note
+            await wait_idle(pilot, app)
+            screens.append(app.export_screenshot())
+        back = tmp_path / "back.bin"
+        direct.download_file(bucket, source.name, back)
+        assert md5_file(back) == md5_file(source)
+    finally:
+        remove_bucket(direct, bucket)
+    assert not any(user["password"] in s or "wrong-password" in s for s in screens)
+    assert any("•" in s for s in screens)  # typed, shown masked
+
+
+def _toasts(app: AllasApp) -> str:
+    return " ".join(str(n.message) for n in app._notifications)

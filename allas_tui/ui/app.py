@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, TypeVar
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -17,7 +18,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState, g
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.discovery import Discovery
-from allas_tui.storage.errors import StorageError
+from allas_tui.storage.errors import StorageError, TokenExpired
 from allas_tui.storage.models import BucketInfo
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
 from allas_tui.storage.settings import TransferSettings
@@ -25,9 +26,11 @@ from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.commands import palette_commands
 from allas_tui.ui.crash import CrashGuardedApp, secrets_of
+from allas_tui.ui.keys import APP_KEYS
 from allas_tui.ui.listing import RowPage, empty_text, row_pages
 from allas_tui.ui.location import Location
 from allas_tui.ui.operations import Operations, cursor_key
+from allas_tui.ui.relogin import ReloginFlow
 from allas_tui.ui.safe_text import safe_text, visible
 from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.login_failed import LoginFailedScreen
@@ -52,42 +55,7 @@ class AllasApp(CrashGuardedApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "allas-tui"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_bucket", "New", id="new-bucket", tooltip="Create a bucket"),
-        Binding("u", "upload", "Upload", id="upload", tooltip="Upload files or directories here"),
-        Binding(
-            "d", "download", "Download", id="download", tooltip="Download marked or cursor items"
-        ),
-        Binding(
-            "delete,x",
-            "delete",
-            "Delete",
-            id="delete",
-            tooltip="Delete marked or cursor items",
-            key_display="x",
-        ),
-        Binding("i", "details", "Info", id="details", tooltip="Every header and metadata item"),
-        Binding("q", "quit_app", "Quit", id="quit", tooltip="Quit; asks first if transfers run"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="This list of keys"),
-        Binding(
-            "o",
-            "open_by_name",
-            "Open",
-            id="open-bucket",
-            show=False,
-            tooltip="Open a bucket by name (shared buckets)",
-        ),
-        Binding("r", "refresh", "Refresh", id="refresh", show=False, tooltip="List again"),
-        Binding(
-            "t",
-            "toggle_transfers",
-            "Transfers",
-            id="toggle-transfers",
-            show=False,
-            tooltip="Show or hide the transfer panel",
-        ),
-        Binding("backspace,h", "up", "Up", id="up", show=False, tooltip="Up one level"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_KEYS
 
     class Connected(Message):
         """The storage worker logged in."""
@@ -137,6 +105,7 @@ class AllasApp(CrashGuardedApp):
         """What the object table shows."""
         self.buckets: list[BucketInfo] = []
         self.operations = Operations(self)
+        self.relogin = ReloginFlow(self)
         self._generation = 0
         self._return_to: str | None = None
         self._demo_store: object | None = None
@@ -203,6 +172,8 @@ class AllasApp(CrashGuardedApp):
         else:
             text = f"Unexpected error: {type(error).__name__}: {error}"
         first_line = visible(text.splitlines()[0])
+        if isinstance(error, TokenExpired) and self.relogin.token_expired():
+            text = first_line = "The token has expired: log in again to go on."
         if group == "listing":
             self.query_one(ObjectTable).set_placeholder(first_line)
             self.query_one(ObjectPane).update_subtitle("listing failed")
@@ -232,6 +203,8 @@ class AllasApp(CrashGuardedApp):
         profile = self.profile or self._start_demo()
         backend = self.backend or open_backend(profile, self.settings)
         buckets = backend.list_buckets()
+        with contextlib.suppress(StorageError):  # without it, the header just has no countdown
+            backend.learn_token_expiry()
         self.post_message(self.Connected(profile, backend, buckets))
 
     def _start_demo(self) -> ConnectionProfile:
@@ -355,6 +328,10 @@ class AllasApp(CrashGuardedApp):
     def refresh_listing(self) -> None:
         """List the current location again, keeping the cursor on its row."""
         self.open_location(self.location, return_to=cursor_key(self))
+
+    def action_log_in_again(self) -> None:
+        if not self.relogin.token_expired(by_user=True):
+            self.notify("This login needs no password typed here.", markup=False)
 
     def action_toggle_transfers(self) -> None:
         """Show or hide the transfer panel."""

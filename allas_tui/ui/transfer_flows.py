@@ -108,6 +108,8 @@ class TransferFlows:
                 app.report_error(job.error, "transfers")
         for batch in queue.batches:
             self._report_walk(batch)
+        if queue.login_gate is not None and queue.login_gate.waiting:
+            app.relogin.token_expired()
         question = queue.question()
         if question is not None and not self._asking:
             self._asking = True

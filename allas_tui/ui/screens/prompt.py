@@ -32,8 +32,11 @@ class PromptScreen(ModalScreen[str | None]):
         check: Check | None = None,
         placeholder: str = "",
         suggester: Suggester | None = None,
+        secret: bool = False,
     ) -> None:
         super().__init__()
+        self.secret = secret
+        """A password: typed masked, and returned exactly as typed (spaces too)."""
         self.title_text = title
         self.explanation = explanation if isinstance(explanation, Text) else Text(explanation)
         self.initial = value
@@ -51,6 +54,7 @@ class PromptScreen(ModalScreen[str | None]):
                 suggester=self.suggester,
                 id="prompt-input",
                 select_on_focus=False,
+                password=self.secret,
             )
             yield Static("", id="prompt-problem")
             yield Static(Text("Enter: OK    Esc: cancel", style="bold"), id="dialog-keys")
@@ -72,7 +76,7 @@ class PromptScreen(ModalScreen[str | None]):
         """Return the value if it passes the check."""
         event.stop()
         if self._show_problem(event.value) is None and event.value.strip():
-            self.dismiss(event.value.strip())
+            self.dismiss(event.value if self.secret else event.value.strip())
 
     def action_cancel(self) -> None:
         """Close without a value."""

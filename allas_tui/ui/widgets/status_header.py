@@ -15,14 +15,17 @@ from allas_tui.ui.safe_text import visible
 
 
 def time_left(expires: datetime | None, now: datetime) -> str | None:
-    """`token 7h59m`, `token expired`, or None when the expiry is unknown."""
+    """`token 7h59m`, `token 12m`, `token 45s`, `token expired`, or None when
+    the expiry is unknown."""
     if expires is None:
         return None
     seconds = int((expires - now).total_seconds())
     if seconds <= 0:
         return "token expired"
     hours, rest = divmod(seconds, 3600)
-    return f"token {hours}h{rest // 60:02d}m" if hours else f"token {rest // 60}m"
+    if hours:
+        return f"token {hours}h{rest // 60:02d}m"
+    return f"token {rest // 60}m" if rest >= 120 else f"token {rest}s"
 
 
 class StatusHeader(Static):
@@ -40,9 +43,10 @@ class StatusHeader(Static):
         self.parts: list[str] = ["connecting..."]
         self.expires: Callable[[], datetime | None] = lambda: None
         """Asked on every redraw: a session that logs in again gets a new token."""
+        self._drawn = ""
 
     def on_mount(self) -> None:
-        self.set_interval(30, self.redraw)
+        self.set_interval(1, self.redraw)
         self.redraw()
 
     def show_connection(self, profile: ConnectionProfile, backend: StorageBackend) -> None:
@@ -74,4 +78,6 @@ class StatusHeader(Static):
             line.append(visible(part))
         line.no_wrap = True
         line.overflow = "ellipsis"
-        self.update(line)
+        if line.plain != self._drawn:  # most seconds change nothing shown
+            self._drawn = line.plain
+            self.update(line)
