@@ -11,6 +11,7 @@ from pathlib import Path
 from allas_tui.storage.chunk_primitives import ChunkPrimitives
 from allas_tui.storage.control import TransferControl
 from allas_tui.storage.downloading import DownloadResult, ObjectDownload
+from allas_tui.storage.errors import NotFound
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -131,6 +132,14 @@ class StorageBackend(abc.ABC):
     @abc.abstractmethod
     def head_object(self, bucket: str, key: str) -> ObjectHead:
         """All metadata of one object, including its large-object kind."""
+
+    def object_exists(self, bucket: str, key: str) -> bool:
+        """Whether `key` is in `bucket` (one HEAD)."""
+        try:
+            self.head_object(bucket, key)
+        except NotFound:
+            return False
+        return True
 
     @abc.abstractmethod
     def delete_object(self, bucket: str, key: str) -> None:

@@ -23,6 +23,8 @@ class Batch:
     found: int = 0
     skipped: dict[str, str] = field(default_factory=dict)
     """Names the walk could not turn into jobs, with why."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Keys saved under another local name: key → "name (why)"."""
     parked: list[TransferJob] = field(default_factory=list)
     """Jobs whose target exists, waiting for the policy."""
     error: BaseException | None = None

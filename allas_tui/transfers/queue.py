@@ -26,7 +26,7 @@ from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.runner import JobRunner
 from allas_tui.transfers.snapshot import QueueSnapshot, Sampler
 from allas_tui.transfers.tally import Tally
-from allas_tui.transfers.walking import Found, Skipped, walk_downloads, walk_uploads
+from allas_tui.transfers.walking import Found, Renamed, Skipped, walk_downloads, walk_uploads
 from allas_tui.wording import count
 
 MAX_UNSTARTED = 2_000
@@ -128,6 +128,9 @@ class TransferQueue:
                     return
                 if isinstance(item, Skipped):
                     batch.skipped[item.name] = item.reason
+                    continue
+                if isinstance(item, Renamed):
+                    batch.renamed[item.name] = f"{item.saved_as.name} ({item.reason})"
                     continue
                 group.append(item)
                 # the first jobs go at once; later ones in groups, to spare the journal

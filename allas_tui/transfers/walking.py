@@ -22,7 +22,17 @@ class Skipped:
     reason: str
 
 
-Found = TransferJob | Skipped
+@dataclass(frozen=True, slots=True)
+class Renamed:
+    """An object saved under another name than its key, with why; its job
+    follows."""
+
+    name: str
+    saved_as: Path
+    reason: str
+
+
+Found = TransferJob | Skipped | Renamed
 
 
 def walk_uploads(paths: Iterable[Path], bucket: str, prefix: str) -> Iterator[Found]:
@@ -82,22 +92,39 @@ def walk_downloads(
     pseudo-folders, page by page, each landing at its key relative to
     `base_prefix` below `dest`."""
 
-    def job(key: str, size: int) -> Found | None:
+    # Distinct keys whose names need no change land on distinct files, so only
+    # changed names can collide: with each other, or with the key that is
+    # their new name (`a//b` with `a/b`). Only those are remembered.
+    changed_names: dict[Path, str] = {}
+
+    def jobs(key: str, size: int) -> Iterator[Found]:
         if key.endswith("/"):
-            return None  # a folder marker object holds no data
+            return  # a folder marker object holds no data
+        relative = key.removeprefix(base_prefix)
         try:
-            target = local_path_for(dest, key.removeprefix(base_prefix))
+            target = local_path_for(dest, relative)
         except ValueError as exc:
-            return Skipped(key, str(exc))
+            yield Skipped(key, str(exc))
+            return
+        first = changed_names.get(target.path)
+        if first is None and target.changed:
+            as_key = base_prefix + target.path.relative_to(dest).as_posix()
+            if backend.object_exists(bucket, as_key):
+                first = as_key
+            else:
+                changed_names[target.path] = key
+        if first is not None:
+            yield Skipped(key, f"it would land on the same file as {first!r}")
+            return
+        if target.changed:
+            yield Renamed(key, target.path, target.changed)
         if size < 0:
             size = backend.head_object(bucket, key).size
-        return TransferJob(Direction.DOWNLOAD, bucket, key, target, size)
+        yield TransferJob(Direction.DOWNLOAD, bucket, key, target.path, size)
 
     for key, size in keys:
-        if (found := job(key, size)) is not None:
-            yield found
+        yield from jobs(key, size)
     for folder in folders:
         for page in backend.iter_pages(bucket, folder):
             for obj in page.objects:
-                if (found := job(obj.key, obj.size if obj.size_known else -1)) is not None:
-                    yield found
+                yield from jobs(obj.key, obj.size if obj.size_known else -1)

@@ -141,6 +141,15 @@ class TransferFlows:
             self.app.notify(
                 f"{len(batch.skipped)} left out:\n{lines}", severity="warning", markup=False
             )
+        if batch.renamed:
+            items = list(batch.renamed.items())[:5]
+            lines = "\n".join(f"{visible(k)} → {visible(v)}" for k, v in items)
+            self.app.notify(
+                f"{count(len(batch.renamed), 'name')} changed to be safe on disk:\n{lines}",
+                severity="warning",
+                markup=False,
+                timeout=20,
+            )
         if batch.found == 0 and batch.error is None:
             self.app.notify(f"Nothing to {batch.direction.value}.", severity="warning")
 
