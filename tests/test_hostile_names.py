@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 from conftest import Stack, remove_bucket
 from test_browser_story import profile_for
-from ui_driver import open_row, table, wait_idle
+from transfer_helpers import wait_done
+from ui_driver import open_row, table, wait_for, wait_idle
 
+from allas_tui.transfers.jobs import JobState
 from allas_tui.ui.app import AllasApp
 
 pytestmark = pytest.mark.stack
@@ -194,3 +196,55 @@ def test_no_escape_sequence_from_a_name_reaches_the_terminal(
         f"\n{len(raw):,} bytes from the terminal searched for {len(RAW_FORBIDDEN)} sequences: {found}"
     )
     assert found == []
+
+
+@pytest.mark.parametrize("combination", ["rgw-swift", "rgw-s3"])
+async def test_downloads_stay_inside_the_folder_and_never_overwrite(
+    stack: Stack, combination: str, hostile_bucket: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    """The whole bucket downloaded, through the app's queue: every file lands
+    under the chosen folder with its own object's bytes; keys that would climb
+    out or that no file system can name are left out, names changed to be
+    safe are said, and of `a//b` and `a/b` one is left out, not overwritten."""
+    bucket, stored = hostile_bucket
+    dest = tmp_path / "one" / "two" / "dest"
+    dest.mkdir(parents=True)
+    app = AllasApp(profile_for(stack, combination))
+    async with app.run_test(size=(180, 60), notifications=True) as pilot:
+        await wait_idle(pilot, app)
+        queue = app.queue
+        assert queue is not None
+        batch = queue.download(bucket, "", [], [""], dest)
+        wait_done(queue)
+        await wait_for(pilot, lambda: batch.reported, "the walk's report")
+        toasts = " ".join(str(n.message) for n in app._notifications)
+    assert "changed to be safe on disk" in toasts and "left out" in toasts, toasts
+    jobs = queue.jobs
+    assert all(j.state is JobState.DONE for j in jobs), [(j.key, j.error) for j in jobs]
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(p.is_relative_to(dest) for p in files), files  # nothing outside the folder
+    by_path = {j.local_path: j.key for j in jobs}
+    for path in files:  # each file holds its own object's bytes
+        assert path.read_bytes() == _content(by_path[path]), path
+    skipped = batch.skipped
+    refused = {kind: stored[kind] for kind in ("climbing", "dot", "dot dot", "1024 bytes")}
+    refused = {kind: key for kind, key in refused.items() if kind in stored}
+    for kind, key in refused.items():
+        assert key in skipped, (kind, skipped)
+    assert "255" in skipped[stored["1024 bytes"]]
+    twins = {stored["double slash"], stored["its plain twin"]}
+    [left_out] = twins & set(skipped)
+    assert "same file as" in skipped[left_out]
+    assert (dest / "a" / "b").read_bytes() == _content((twins - {left_out}).pop())
+    renamed = batch.renamed
+    assert (dest / "colour-␛[31mRED␛[0m").read_bytes() == _content(stored["colour"])
+    assert (dest / "newline-␊NL").exists() and (dest / "rlo-_TXT.exe").exists()
+    assert (dest / "etc" / "passwd").read_bytes() == _content(stored["absolute"])
+    assert "leading '/'" in renamed[stored["absolute"]]
+    for kind in ("NFC", "NFD", "upper case", "lower case"):  # distinct names, distinct files
+        assert (dest / stored[kind]).read_bytes() == _content(stored[kind])
+    saved = len(jobs)
+    print(
+        f"\n{combination}: {len(stored)} hostile keys downloaded: {saved} saved inside the "
+        f"folder ({len(renamed)} renamed), {len(skipped)} left out with why"
+    )
