@@ -119,7 +119,9 @@ class FaultProxy(LocalRelay):
         self, target_host: str, target_port: int, cert: str | None = None, key: str | None = None
     ) -> None:
         super().__init__(target_host, target_port)
-        self.faults: list[Fault] = []
+        self.faults: list[Fault | None] = []
+        """Answers for the next requests whose method is in `methods`, in
+        order; None passes that request on."""
         self.methods = {"GET", "PUT", "POST"}
         self.answered: list[tuple[Fault, str]] = []
         """Each fault given, with the request line it answered."""
@@ -194,7 +196,9 @@ class FaultProxy(LocalRelay):
         as a Fault, or the name of another kind), else None."""
         with self._lock:
             if self.faults and method in self.methods:
-                return self.faults.pop(0)
+                queued = self.faults.pop(0)
+                if queued is not None:
+                    return queued
             kind = self.chaos.pick() if self.chaos else None
         return {"503": SLOW_DOWN, "500": INTERNAL_ERROR}.get(kind or "", kind)
 

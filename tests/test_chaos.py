@@ -5,19 +5,16 @@ every key exactly once."""
 
 from __future__ import annotations
 
-import io
 import os
 import random
-import tarfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from conftest import Stack, remove_bucket, unique_name
 from fault_proxy import REPORT, Chaos, FaultProxy
 from relay_backends import backend_via, object_port, relay_tls
-from transfer_helpers import tree_digests, wait_done
+from transfer_helpers import bulk_fill, tree_digests, wait_done
 
 from allas_tui.storage.settings import MiB, TransferSettings
 from allas_tui.transfers.jobs import JobState
@@ -123,19 +120,8 @@ def fifty_thousand(stack: Stack) -> Iterator[str]:
     (tar archives radosgw unpacks), without faults."""
     bucket = unique_name("chaos-list")
     backend = stack.backend("rgw-swift")
-    conn = backend.connections.get()  # type: ignore[attr-defined]
-    conn.put_container(bucket)
-
-    def send(first: int) -> None:
-        archive = io.BytesIO()
-        with tarfile.open(fileobj=archive, mode="w") as tar:
-            for index in range(first, min(first + 10_000, LISTED)):
-                tar.addfile(tarfile.TarInfo(_listed_key(index)), io.BytesIO(b""))
-        conn = backend.connections.get()  # type: ignore[attr-defined]
-        conn.put_object(bucket, "", archive.getvalue(), query_string="extract-archive=tar")
-
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(send, range(0, LISTED, 10_000)))
+    backend.create_bucket(bucket)
+    bulk_fill(backend, bucket, [_listed_key(i) for i in range(LISTED)])  # type: ignore[arg-type]
     yield bucket
     remove_bucket(backend, bucket)
     backend.close()

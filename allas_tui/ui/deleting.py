@@ -1,54 +1,65 @@
 """Deleting objects, folders and buckets: count exactly what would go, say so,
-and only then delete, with progress in the status line."""
+and only then delete, with progress, a way to stop, and a report that says
+exactly what went and what stayed."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.filesize import decimal
-from rich.text import Text
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.errors import StorageError
-from allas_tui.storage.models import DeleteReport
+from allas_tui.ui.delete_plan import WITH_SEGMENTS, Doomed, confirmation, count_doomed
+from allas_tui.ui.delete_report import leftovers, write_report
 from allas_tui.ui.location import Location
 from allas_tui.ui.safe_text import visible
-from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
-from allas_tui.ui.selection import Selection, name_list
-from allas_tui.ui.widgets.object_rows import RowKind
+from allas_tui.ui.screens.confirm import ConfirmScreen
+from allas_tui.ui.screens.delete_progress import DeleteProgressScreen
+from allas_tui.ui.selection import Selection
 from allas_tui.wording import count
 
 if TYPE_CHECKING:
     from allas_tui.ui.app import AllasApp
 
 BATCH = 1000
-"""Keys per delete request (the S3 maximum); progress moves a batch at a time."""
-CONFIRM = Choice(("y", "enter"), "y / Enter: delete", "delete")
-DELETE_ALL = Choice(("a",), "a: delete all objects, then the bucket", "delete-all")
-
-
-@dataclass
-class Doomed:
-    """Everything one bucket would lose: keys with sizes, and whether the bucket goes too."""
-
-    bucket: str
-    keys: list[str] = field(default_factory=list)
-    bytes: int = 0
-    whole_bucket: bool = False
+"""Keys per delete request (the S3 maximum); progress moves, and a stop takes
+effect, a batch at a time."""
 
 
 @dataclass
 class DeleteProgress:
-    """Counters the delete worker adds to and the status timer reads."""
+    """Counters the delete worker adds to and the progress screen reads."""
 
     total: int = 0
+    total_bytes: int = 0
     done: int = 0
+    done_bytes: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    """`bucket/key` → why, for objects the server would not delete."""
+    stop: threading.Event = field(default_factory=threading.Event)
+    stopped_by: StorageError | None = None
+    """The fault that ended the delete early, if one did."""
+    buckets_deleted: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return (
+            f"{self.done:,} of {self.total:,} objects "
+            f"({decimal(self.done_bytes)} of {decimal(self.total_bytes)})"
+        )
+
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+    @property
+    def complete(self) -> bool:
+        return not (self.failed or self.stopped_by or self.stop.is_set())
 
 
 class DeleteFlow:
-    """The `x` key: count, confirm, delete."""
+    """The `x` key: count, confirm, delete, report."""
 
     def __init__(self, app: AllasApp) -> None:
         self.app = app
@@ -62,117 +73,109 @@ class DeleteFlow:
             app.notify("Nothing to delete here.", severity="warning")
             return
         app.set_status("Counting what would be deleted...")
-        doomed = await app.in_thread(lambda: count_doomed(backend, selection), "count")
-        body, choices = confirmation(doomed)
+        known = [b.name for b in app.buckets]
+        plan = await app.in_thread(lambda: count_doomed(backend, selection, known), "count")
+        body, choices = confirmation(plan)
         app.set_status("Waiting for your answer: nothing is deleted yet.")
-        title = "Delete buckets?" if doomed[0].whole_bucket else "Delete objects?"
+        title = "Delete buckets?" if plan.doomed[0].whole_bucket else "Delete objects?"
         answer = await app.push_screen_wait(ConfirmScreen(title, body, choices))
         if answer == "cancel":
             app.set_status("Nothing was deleted.")
             return
-        self.progress = DeleteProgress(total=sum(len(d.keys) for d in doomed))
-        timer = app.set_interval(0.2, self._show_progress)
-        try:
-            await app.in_thread(lambda: self._delete(backend, doomed), "delete", group="delete")
-        finally:
-            timer.stop()
-        self._report(doomed)
+        doomed = plan.chosen(with_companions=answer == WITH_SEGMENTS.value)
+        await self._delete_with_progress(backend, doomed)
         keep = app.location
-        gone = {d.bucket for d in doomed if d.whole_bucket}
-        if keep.bucket in gone:
+        if keep.bucket in self.progress.buckets_deleted:
             keep = Location()
         app.open_location(keep)
 
-    def _show_progress(self) -> None:
-        p = self.progress
-        self.app.set_status(f"Deleting... {p.done:,} of {p.total:,} objects")
+    async def _delete_with_progress(self, backend: StorageBackend, doomed: list[Doomed]) -> None:
+        app = self.app
+        p = self.progress = DeleteProgress(
+            total=sum(len(d.keys) for d in doomed), total_bytes=sum(d.bytes for d in doomed)
+        )
+        screen = DeleteProgressScreen("Deleting", p.describe, p.fraction, p.stop.set)
+        await app.push_screen(screen)
+        try:
+            await app.in_thread(lambda: delete_all(backend, doomed, p), "delete", group="delete")
+            if p.complete:
+                self._report_done()
+                return
+            app.set_status("Checking what is left...")
+            left = await app.in_thread(lambda: leftovers(backend, doomed), "check what is left")
+            path = await app.in_thread(lambda: write_report(doomed, left, p), "write report")
+            self._report_partial(doomed, left, path)
+        finally:
+            screen.dismiss()
 
-    def _delete(self, backend: StorageBackend, doomed: list[Doomed]) -> None:
-        for item in doomed:
-            for start in range(0, len(item.keys), BATCH):
-                report: DeleteReport = backend.delete_objects(
-                    item.bucket, item.keys[start : start + BATCH]
-                )
-                self.progress.done += report.deleted + len(report.failed)
-                self.progress.failed.update(report.failed)
-            if item.whole_bucket and not self.progress.failed:
-                backend.delete_bucket(item.bucket)
-
-    def _report(self, doomed: list[Doomed]) -> None:
+    def _report_done(self) -> None:
         p = self.progress
-        buckets = [d.bucket for d in doomed if d.whole_bucket]
-        if p.failed:
-            first = next(iter(p.failed.items()))
-            self.app.report_error(
-                StorageError(
-                    f"{len(p.failed)} of {p.total} objects were not deleted; "
-                    f"first: {visible(first[0])}: {first[1]}"
-                )
-            )
-            return
-        gone = f"Deleted {p.done:,} objects"
-        if buckets:
-            gone += " and bucket " + ", ".join(visible(b) for b in buckets)
+        gone = f"Deleted {count(p.done, 'object')}, {decimal(p.done_bytes)}"
+        if p.buckets_deleted:
+            gone += "; and " + ", ".join(f"bucket {visible(b)}" for b in p.buckets_deleted)
         self.app.set_status(gone)
         self.app.notify(gone, markup=False)
 
-
-def count_doomed(backend: StorageBackend, selection: Selection) -> list[Doomed]:
-    """List everything the selection covers: objects, all under folders, or whole buckets."""
-    bucket = selection.location.bucket
-    if bucket is None:
-        found = []
-        for row in selection.rows:
-            item = Doomed(row.key, whole_bucket=True)
-            _add_everything_under(backend, item, "")
-            found.append(item)
-        return found
-    item = Doomed(bucket)
-    for row in selection.rows:
-        if row.kind is RowKind.OBJECT:
-            item.keys.append(row.key)
-            size = row.size
-            item.bytes += backend.head_object(bucket, row.key).size if size is None else size
-        else:
-            _add_everything_under(backend, item, row.key)
-    return [item]
-
-
-def _add_everything_under(backend: StorageBackend, item: Doomed, prefix: str) -> None:
-    for page in backend.iter_pages(item.bucket, prefix):
-        for obj in page.objects:
-            item.keys.append(obj.key)
-            # a radosgw SLO lists with its manifest's size; the HEAD tells the real one
-            known = obj.size_known
-            item.bytes += obj.size if known else backend.head_object(item.bucket, obj.key).size
-
-
-def confirmation(doomed: list[Doomed]) -> tuple[Text, list[Choice]]:
-    """The text that says exactly what goes, and the choices to offer."""
-    if doomed[0].whole_bucket:
-        lines = []
-        for item in doomed:
-            state = "empty"
-            if item.keys:
-                state = f"{count(len(item.keys), 'object')}, {decimal(item.bytes)}"
-            lines.append(f"  bucket {visible(item.bucket)}: {state}")
-        full = [d for d in doomed if d.keys]
-        if not full:
-            return Text("These buckets will be deleted:\n" + "\n".join(lines)), [CONFIRM]
-        objects = sum(len(d.keys) for d in full)
-        text = (
-            "These buckets are not empty:\n"
-            + "\n".join(lines)
-            + f"\n\nPress a to delete all {objects:,} objects, then the buckets."
-            "\nThis cannot be undone."
+    def _report_partial(self, doomed: list[Doomed], left: dict[str, set[str]], path: str) -> None:
+        p = self.progress
+        stayed = sum(len(keys) for keys in left.values())
+        stayed_bytes = sum(
+            size
+            for d in doomed
+            for k, size in zip(d.keys, d.sizes, strict=True)
+            if k in left[d.bucket]
         )
-        return Text(text), [DELETE_ALL]
-    item = doomed[0]
-    if not item.keys:
-        return Text("There is nothing to delete: the folders are empty."), []
-    text = (
-        f"Delete {len(item.keys):,} objects ({decimal(item.bytes)}) "
-        f"from bucket {visible(item.bucket)}:\n{name_list(item.keys)}\n\n"
-        "Segments of large objects go with them. This cannot be undone."
+        gone = p.total - stayed
+        why = _why_it_ended(p)
+        kept = [d.bucket for d in doomed if d.whole_bucket and d.bucket not in p.buckets_deleted]
+        message = (
+            f"The delete ended early because {why}.\n"
+            f"Deleted {count(gone, 'object')} ({decimal(p.total_bytes - stayed_bytes)}); "
+            f"not deleted: {count(stayed, 'object')} ({decimal(stayed_bytes)})."
+        )
+        if kept:
+            message += " Kept: " + ", ".join(f"bucket {visible(b)}" for b in kept) + "."
+        message += f"\nEvery name, deleted or not, is listed in {path}"
+        self.app.set_status(message.splitlines()[0])
+        self.app.notify(message, title="Delete", severity="warning", timeout=30, markup=False)
+
+
+def _why_it_ended(p: DeleteProgress) -> str:
+    if p.stop.is_set():
+        return "you stopped it"
+    if p.stopped_by is not None:
+        return f"of an error: {p.stopped_by}"
+    first_key, first_why = next(iter(p.failed.items()))
+    return (
+        f"{count(len(p.failed), 'object')} could not be deleted "
+        f"(first: {visible(first_key)}: {first_why})"
     )
-    return Text(text), [CONFIRM]
+
+
+def delete_all(backend: StorageBackend, doomed: list[Doomed], progress: DeleteProgress) -> None:
+    """Delete every doomed object a batch at a time, then the whole buckets
+    that are empty; stop between batches when asked, or at the first fault."""
+    for item in doomed:
+        for start in range(0, len(item.keys), BATCH):
+            if progress.stop.is_set():
+                return
+            keys = item.keys[start : start + BATCH]
+            try:
+                report = backend.delete_objects(item.bucket, keys)
+            except StorageError as exc:
+                progress.stopped_by = exc
+                return
+            failed = {f"{item.bucket}/{key}": why for key, why in report.failed.items()}
+            progress.failed.update(failed)
+            sizes = item.sizes[start : start + BATCH]
+            progress.done += len(keys)
+            progress.done_bytes += sum(
+                s for k, s in zip(keys, sizes, strict=True) if k not in report.failed
+            )
+        if item.whole_bucket and not progress.failed:
+            try:
+                backend.delete_bucket(item.bucket)
+            except StorageError as exc:
+                progress.stopped_by = exc
+                return
+            progress.buckets_deleted.append(item.bucket)
