@@ -117,7 +117,9 @@ class TransferPanel(VerticalScroll, can_focus=True):
             shown = [snapshot.view(j) for j in snapshot.jobs[self._top : self._top + rows]]
             cursor = self.cursor - self._top if focused else -1
             self._body.update(self.render_snapshot(snapshot, wide, shown, cursor))
-        self.border_subtitle = self._subtitle(snapshot)
+        subtitle = self._subtitle(snapshot)
+        if subtitle != self.border_subtitle:  # setting it repaints, even when equal
+            self.border_subtitle = subtitle
 
     @staticmethod
     def _subtitle(snapshot: QueueSnapshot) -> str:
