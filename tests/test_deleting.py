@@ -13,7 +13,9 @@ import pytest
 from conftest import SMALL_CHUNKS, Stack, remove_bucket, unique_name
 from fault_proxy import INTERNAL_ERROR, FaultProxy
 from relay_backends import backend_via, object_port, relay_tls
+from rich.filesize import decimal
 from test_browser_story import profile_for
+from textual.pilot import Pilot
 from transfer_helpers import bulk_fill
 from ui_driver import cursor_to, open_row, shown_keys, wait_for, wait_idle
 
@@ -99,6 +101,20 @@ def many(stack: Stack) -> Iterator[str]:
     remove_bucket(swift, bucket)
 
 
+async def _ask_to_delete(pilot: Pilot[int], app: AllasApp, bucket: str, *rows: str) -> str:
+    """Open `bucket`, mark `rows` (or put the cursor on the one), press x and
+    wait for the confirmation; its text."""
+    await wait_idle(pilot, app)
+    await open_row(pilot, app, bucket)
+    for row in rows:
+        await cursor_to(pilot, app, row)
+        if len(rows) > 1:
+            await pilot.press("space")
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
+    return str(app.screen.query_one("#dialog-body").render())
+
+
 def _numbers(text: str) -> tuple[int, int]:
     """Deleted and not-deleted counts from the early-end message."""
     match = re.search(r"Deleted ([\d,]+) objects? .*not deleted: ([\d,]+) objects?", text)
@@ -121,12 +137,8 @@ async def test_a_large_delete_shows_progress_and_can_be_stopped(
     direct = stack.backend(combination)
     app = AllasApp(profile_for(stack, combination))
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
-        await wait_idle(pilot, app)
-        await open_row(pilot, app, many)
-        await cursor_to(pilot, app, "many/")
-        await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
-        assert f"Delete {COUNT:,} objects" in str(app.screen.query_one("#dialog-body").render())
+        body = await _ask_to_delete(pilot, app, many, "many/")
+        assert f"Delete {COUNT:,} objects" in body
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, DeleteProgressScreen), "progress")
         progress = app.operations.deleting.progress
@@ -165,11 +177,7 @@ async def test_a_fault_part_way_is_reported_exactly(
     app.backend = backend_via(stack, combination, proxy.port, SMALL_CHUNKS)
     try:
         async with app.run_test(size=(140, 40), notifications=True) as pilot:
-            await wait_idle(pilot, app)
-            await open_row(pilot, app, many)
-            await cursor_to(pilot, app, "many/")
-            await pilot.press("x")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
+            await _ask_to_delete(pilot, app, many, "many/")
             proxy.methods = {"POST"}  # S3's DeleteObjects and Swift's bulk delete
             proxy.faults = [None, *[INTERNAL_ERROR] * 10]
             await pilot.press("y")
@@ -186,3 +194,38 @@ async def test_a_fault_part_way_is_reported_exactly(
         assert sorted(listed) == sorted(f"many/obj-{i:05d}" for i in range(COUNT))
     finally:
         proxy.close()
+
+
+@pytest.mark.parametrize("combination", ["rgw-swift", "rgw-s3"])
+async def test_large_objects_take_their_segments_and_say_so_first(
+    stack: Stack, combination: str, random_file
+) -> None:
+    """An SLO and a DLO (X-Object-Manifest, as older swift CLIs wrote them),
+    both made over Swift, deleted together: the confirmation says their
+    segments go (over S3, how many, since S3 cannot read a manifest), and
+    afterwards only an unrelated object is left in the segment bucket."""
+    swift = stack.backend("rgw-swift")
+    bucket = unique_name("manifests")
+    swift.create_bucket(bucket)
+    conn = swift.connections.get()  # type: ignore[attr-defined]
+    swift.upload_file(random_file(20 * MiB, "slo.bin"), bucket, "slo.bin")  # 3 segments
+    for index in range(2):
+        conn.put_object(f"{bucket}_segments", f"dlo.bin/{index:08d}", b"d" * 1000)
+    conn.put_object(
+        bucket, "dlo.bin", b"", headers={"X-Object-Manifest": f"{bucket}_segments/dlo.bin/"}
+    )
+    conn.put_object(f"{bucket}_segments", "unrelated", b"u")
+    app = AllasApp(profile_for(stack, combination), settings=SMALL_CHUNKS)
+    try:
+        async with app.run_test(size=(140, 40), notifications=True) as pilot:
+            body = await _ask_to_delete(pilot, app, bucket, "dlo.bin", "slo.bin")
+            assert "Segments of large objects go with them" in body, body
+            if combination.endswith("s3"):
+                size = decimal(20 * MiB + 2 * 1000)
+                assert f"5 segments ({size}) in {bucket}_segments" in body, body
+            await pilot.press("y")
+            await wait_idle(pilot, app)
+        assert _keys(swift, bucket) == []
+        assert _keys(swift, f"{bucket}_segments") == ["unrelated"]
+    finally:
+        remove_bucket(swift, bucket)
