@@ -225,6 +225,8 @@ async def test_the_app_asks_for_the_password_and_loses_nothing(
             screens.append(app.export_screenshot())
             await pilot.press("enter")
             await wait_for(pilot, lambda: "refused" in _toasts(app), "the refusal")
+            refusal = _toasts(app)
+            assert "project.\nCheck the user name" in refusal and "\\n" not in refusal, refusal
             await wait_for(pilot, asking, "the dialog again, after a wrong password")
             await type_text(pilot, user["password"])
             screens.append(app.export_screenshot())

@@ -178,7 +178,9 @@ class AllasApp(CrashGuardedApp):
             self.query_one(ObjectTable).set_placeholder(first_line)
             self.query_one(ObjectPane).update_subtitle("listing failed")
         self.set_status(first_line)
-        self.notify(visible(text), title="Allas", severity="error", timeout=10, markup=False)
+        # each line made visible on its own: visible() would write the line break as "\n"
+        shown = "\n".join(visible(line) for line in text.splitlines())
+        self.notify(shown, title="Allas", severity="error", timeout=10, markup=False)
 
     def set_status(self, line: str) -> None:
         """Show one line in the status bar (as text, never markup)."""
