@@ -331,6 +331,9 @@ class AllasApp(CrashGuardedApp):
         """List the current location again, keeping the cursor on its row."""
         self.open_location(self.location, return_to=cursor_key(self))
 
+    def action_copy(self) -> None:
+        self.operations.start("copy", self.operations.copy)
+
     def action_log_in_again(self) -> None:
         if not self.relogin.token_expired(by_user=True):
             self.notify("This login needs no password typed here.", markup=False)

@@ -27,6 +27,14 @@ APP_KEYS: list[BindingType] = [
         show=False,
         tooltip="Open a bucket by name (shared buckets)",
     ),
+    Binding(
+        "y",
+        "copy",
+        "Copy",
+        id="copy",
+        show=False,
+        tooltip="Copy the key, s3:// or swift:// path, or URL to the clipboard",
+    ),
     Binding("r", "refresh", "Refresh", id="refresh", show=False, tooltip="List again"),
     Binding(
         "t",

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import InvalidBucketName
+from allas_tui.ui.copying import copy_flow
 from allas_tui.ui.deleting import DeleteFlow
 from allas_tui.ui.location import Location
 from allas_tui.ui.safe_text import visible
@@ -99,6 +100,10 @@ class Operations:
         )
         if name:
             self.app.open_location(Location(name))
+
+    async def copy(self) -> None:
+        """Copy the cursor row's key, path or URL to the clipboard."""
+        await copy_flow(self.app, self._selection())
 
     # -- transfers -----------------------------------------------------------------
     async def upload(self) -> None:
