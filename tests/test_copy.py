@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ui_driver import cursor_to, open_row, wait_for, wait_idle
+from ui_driver import cursor_to, open_row, toasts, wait_for, wait_idle
 
 from allas_tui.ui.app import AllasApp
 from allas_tui.ui.screens.confirm import ConfirmScreen
@@ -33,4 +33,4 @@ async def test_y_copies_the_path_the_key_and_the_url() -> None:
         url = f"{app.backend.endpoint.rstrip('/')}/{bucket}/{quote(key)}"
         assert await _copy(pilot, app, "u") == url
         assert await _copy(pilot, app, "escape") == url  # Esc copies nothing
-        assert "Copied" in " ".join(str(n.message) for n in app._notifications)
+        assert "Copied" in toasts(app)

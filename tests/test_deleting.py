@@ -17,7 +17,7 @@ from rich.filesize import decimal
 from test_browser_story import profile_for
 from textual.pilot import Pilot
 from transfer_helpers import bulk_fill
-from ui_driver import cursor_to, open_row, shown_keys, wait_for, wait_idle
+from ui_driver import cursor_to, open_row, shown_keys, toasts, wait_for, wait_idle
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.settings import MiB
@@ -34,10 +34,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, sub in [("HOME", ""), ("XDG_STATE_HOME", ".local/state")]:
         monkeypatch.setenv(name, str(tmp_path / sub))
     return tmp_path
-
-
-def _toasts(app: AllasApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 def _keys(backend: StorageBackend, bucket: str) -> list[str]:
@@ -76,12 +72,12 @@ async def test_the_segment_bucket_goes_only_when_asked(
                 assert "Press b to delete them too; otherwise they are kept" in body
                 await pilot.press(answer)
                 await wait_idle(pilot, app)
-            toasts = _toasts(app)
+            shown = toasts(app)
         names = _bucket_names(swift)
         assert keep not in names and f"{keep}_segments" in names
         assert _keys(swift, f"{keep}_segments") == ["leftover"]  # its segments went with it
         assert both not in names and f"{both}_segments" not in names
-        assert f"bucket {both}, bucket {both}_segments" in toasts, toasts
+        assert f"bucket {both}, bucket {both}_segments" in shown, shown
     finally:
         for name in (keep, both):
             remove_bucket(swift, name)
@@ -146,9 +142,9 @@ async def test_a_large_delete_shows_progress_and_can_be_stopped(
         shown = str(app.screen.query_one("#dialog-body").render())
         assert f"of {COUNT:,} objects" in shown, shown
         await pilot.press("escape")
-        await wait_for(pilot, lambda: "ended early" in _toasts(app), "the early-end report")
-        deleted, kept = _numbers(_toasts(app))
-        assert "because you stopped it" in _toasts(app)
+        await wait_for(pilot, lambda: "ended early" in toasts(app), "the early-end report")
+        deleted, kept = _numbers(toasts(app))
+        assert "because you stopped it" in toasts(app)
         left = [k for k in _keys(direct, many) if k.startswith("many/")]
         assert kept == len(left) and deleted == COUNT - len(left) and 0 < kept < COUNT
         assert _report_counts(home)[:2] == (deleted, kept)
@@ -158,7 +154,7 @@ async def test_a_large_delete_shows_progress_and_can_be_stopped(
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
         await pilot.press("y")
-        await wait_for(pilot, lambda: f"Deleted {kept:,} objects, 0 bytes" in _toasts(app), "count")
+        await wait_for(pilot, lambda: f"Deleted {kept:,} objects, 0 bytes" in toasts(app), "count")
         await wait_idle(pilot, app)
         assert shown_keys(app) == ["beside.txt"]
     assert _keys(direct, many) == ["beside.txt"]
@@ -181,11 +177,11 @@ async def test_a_fault_part_way_is_reported_exactly(
             proxy.methods = {"POST"}  # S3's DeleteObjects and Swift's bulk delete
             proxy.faults = [None, *[INTERNAL_ERROR] * 10]
             await pilot.press("y")
-            await wait_for(pilot, lambda: "ended early" in _toasts(app), "the report", timeout=120)
-            toasts = _toasts(app)
+            await wait_for(pilot, lambda: "ended early" in toasts(app), "the report", timeout=120)
+            shown = toasts(app)
             proxy.faults = []
-        assert "because of an error" in toasts, toasts
-        deleted, kept = _numbers(toasts)
+        assert "because of an error" in shown, shown
+        deleted, kept = _numbers(shown)
         left = [k for k in _keys(direct, many) if k.startswith("many/")]
         assert (deleted, kept) == (1000, COUNT - 1000) and kept == len(left)
         report_deleted, report_kept, lines = _report_counts(home)

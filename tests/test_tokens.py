@@ -13,7 +13,7 @@ import pytest
 from conftest import Stack, remove_bucket, unique_name
 from test_errors_and_logins import token_for
 from transfer_helpers import md5_file, wait_done
-from ui_driver import type_text, wait_for, wait_idle
+from ui_driver import toasts, type_text, wait_for, wait_idle
 
 from allas_tui.storage.discovery import choose_profile, discover
 from allas_tui.storage.errors import WrongCredentials
@@ -224,8 +224,8 @@ async def test_the_app_asks_for_the_password_and_loses_nothing(
             await type_text(pilot, "wrong-password")
             screens.append(app.export_screenshot())
             await pilot.press("enter")
-            await wait_for(pilot, lambda: "refused" in _toasts(app), "the refusal")
-            refusal = _toasts(app)
+            await wait_for(pilot, lambda: "refused" in toasts(app), "the refusal")
+            refusal = toasts(app)
             assert "project.\nCheck the user name" in refusal and "\\n" not in refusal, refusal
             await wait_for(pilot, asking, "the dialog again, after a wrong password")
             await type_text(pilot, user["password"])
@@ -242,7 +242,3 @@ async def test_the_app_asks_for_the_password_and_loses_nothing(
         remove_bucket(direct, bucket)
     assert not any(user["password"] in s or "wrong-password" in s for s in screens)
     assert any("•" in s for s in screens)  # typed, shown masked
-
-
-def _toasts(app: AllasApp) -> str:
-    return " ".join(str(n.message) for n in app._notifications)

@@ -78,3 +78,8 @@ async def type_text(pilot: Pilot[int], text: str) -> None:
 def _keys_for(text: str) -> list[str]:
     names = {"/": "slash", ".": "full_stop", "-": "minus", "_": "underscore", " ": "space"}
     return [names.get(c, c) for c in text]
+
+
+def toasts(app: AllasApp) -> str:
+    """Every notification the app has shown and still keeps, one per line."""
+    return "\n".join(str(n.message) for n in app._notifications)

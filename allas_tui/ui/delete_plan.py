@@ -37,6 +37,11 @@ class Doomed:
     def bytes(self) -> int:
         return sum(self.sizes)
 
+    @property
+    def common_prefix(self) -> str:
+        """The longest prefix all the keys share: one listing of it finds them all."""
+        return os.path.commonprefix(self.keys)  # noqa: RUF071 - a key prefix, not a path
+
     def add(self, key: str, size: int) -> None:
         self.keys.append(key)
         self.sizes.append(size)
@@ -98,8 +103,7 @@ def _segments_of(backend: StorageBackend, item: Doomed, existing: set[str]) -> D
     if backend.protocol is not Protocol.S3 or segments.bucket not in existing or not item.keys:
         return segments
     keys = set(item.keys)
-    common = os.path.commonprefix(item.keys)  # noqa: RUF071 - a key prefix, not a path
-    for page in backend.iter_pages(segments.bucket, common):
+    for page in backend.iter_pages(segments.bucket, item.common_prefix):
         for obj in page.objects:
             name = obj.key
             if any(name[:i] in keys for i, c in enumerate(name) if c == "/"):

@@ -24,11 +24,11 @@ def leftovers(backend: StorageBackend, doomed: list[Doomed]) -> dict[str, set[st
     left: dict[str, set[str]] = {}
     for item in doomed:
         wanted = set(item.keys)
+        pages = backend.iter_pages(item.bucket, item.common_prefix)
         try:
-            listed = {o.key for page in backend.iter_pages(item.bucket) for o in page.objects}
+            left[item.bucket] = {o.key for page in pages for o in page.objects if o.key in wanted}
         except NotFound:
-            listed = set()  # the bucket itself is gone
-        left[item.bucket] = wanted & listed
+            left[item.bucket] = set()  # the bucket itself is gone
     return left
 
 
