@@ -11,7 +11,7 @@ from pathlib import Path
 from allas_tui.storage.chunk_primitives import ChunkPrimitives
 from allas_tui.storage.control import TransferControl
 from allas_tui.storage.downloading import DownloadResult, ObjectDownload
-from allas_tui.storage.errors import NotFound
+from allas_tui.storage.errors import NotFound, StorageError
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -25,6 +25,9 @@ from allas_tui.storage.progress import ProgressCallback
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.uploading import FileUpload, UploadResult
+
+HEADS_AT_ONCE = 4
+"""HEAD requests `head_many` keeps in flight."""
 
 
 class StorageBackend(abc.ABC):
@@ -133,6 +136,19 @@ class StorageBackend(abc.ABC):
     def head_object(self, bucket: str, key: str) -> ObjectHead:
         """All metadata of one object, including its large-object kind."""
 
+    def head_many(self, bucket: str, keys: list[str]) -> Iterator[tuple[str, ObjectHead | None]]:
+        """HEADs of `keys`, a few at once, each with its key as it comes; None
+        for an object that is gone or cannot be read (it just stays unknown)."""
+
+        def head(key: str) -> tuple[str, ObjectHead | None]:
+            try:
+                return key, self.head_object(bucket, key)
+            except StorageError:
+                return key, None
+
+        with ThreadPoolExecutor(HEADS_AT_ONCE, thread_name_prefix="allas-head") as pool:
+            yield from pool.map(head, keys)
+
     def object_exists(self, bucket: str, key: str) -> bool:
         """Whether `key` is in `bucket` (one HEAD)."""
         try:
@@ -192,9 +208,12 @@ class StorageBackend(abc.ABC):
         overwrite: bool = False,
         progress: ProgressCallback | None = None,
         control: TransferControl | None = None,
+        listed_size: int = -1,
     ) -> DownloadResult:
         """Download an object into a temporary file next to `dest`, renamed to
-        `dest` only when complete and verified. An existing `dest` is kept unless `overwrite`."""
+        `dest` only when complete and verified. An existing `dest` is kept unless
+        `overwrite`. `listed_size`, the size a listing gave, spares a small
+        object's HEAD and tells a DLO manifest from a plain object over S3."""
         with _StandaloneRun(self, control) as run:
             download = ObjectDownload(
                 self,
@@ -205,6 +224,7 @@ class StorageBackend(abc.ABC):
                 chunks=run.pool,
                 overwrite=overwrite,
                 progress=progress,
+                size_hint=listed_size,
             )
             return download.run()
 

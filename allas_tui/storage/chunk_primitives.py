@@ -69,6 +69,11 @@ class ChunkPrimitives(abc.ABC):
     def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
         """Delete every part stored for the upload; best effort, never raises."""
 
+    def etag_to_match(self, head: ObjectHead) -> str | None:
+        """The ETag range reads of this object send with If-Match, or None
+        where the server cannot match it."""
+        return head.etag
+
     @abc.abstractmethod
     def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
         """The ranges to fetch `key` in, and how to check them."""

@@ -26,6 +26,7 @@ from allas_tui.storage.local_files import (
     new_part_file,
 )
 from allas_tui.storage.models import ObjectHead
+from allas_tui.storage.object_heads import refine_by_listing
 from allas_tui.storage.progress import ProgressCallback, ProgressMeter
 
 if TYPE_CHECKING:
@@ -133,16 +134,18 @@ class ObjectDownload:
                 head = big.head  # a DLO lists as 0 bytes: fetch it in ranges after all
         if head is None:
             head = c.retrying(lambda: self.backend.head_object(self.bucket, self.key))
+        head = refine_by_listing(head, self.size_hint)
         layout = c.retrying(
             lambda: self.backend.chunks.download_layout(self.bucket, self.key, head)
         )
         partial = self._partial(layout)
         meter = ProgressMeter(layout.size, self.progress)
+        match = self.backend.chunks.etag_to_match(head)
 
         def write(fd: int) -> int:
             with local_errors(partial.part_path):
                 os.ftruncate(fd, layout.size)
-            return self._fetch(fd, layout, partial, meter)
+            return self._fetch(fd, layout, match, partial, meter)
 
         reused = self._write_in_place(partial, write)
         meter.finish()
@@ -208,14 +211,15 @@ class ObjectDownload:
         def on_head(head: ObjectHead) -> None:
             if head.size > self.backend.settings.chunk_threshold:
                 raise _TooBigForOneGet(head)
-            heads.append(head)
+            heads.append(refine_by_listing(head, self.size_hint))
 
         def write(fd: int) -> str:
             sink = _RangeSink(fd, partial.part_path, 0, meter)
 
             def get() -> None:
                 if heads:  # a retry: only the missing bytes, as a range
-                    self._read_rest(sink, heads[0].size, heads[0].etag)
+                    match = self.backend.chunks.etag_to_match(heads[0])
+                    self._read_rest(sink, heads[0].size, match)
                     return
                 c.check()
                 self.backend.chunks.read_object(self.bucket, self.key, on_head, sink, c.stop)
@@ -254,7 +258,12 @@ class ObjectDownload:
             return PartialDownload(new_part_file(self.dest), layout.etag)
 
     def _fetch(
-        self, fd: int, layout: DownloadLayout, partial: PartialDownload, meter: ProgressMeter
+        self,
+        fd: int,
+        layout: DownloadLayout,
+        match: str | None,
+        partial: PartialDownload,
+        meter: ProgressMeter,
     ) -> int:
         ranges = layout.ranges
         digests: list[bytes | None] = [None] * len(ranges)
@@ -275,7 +284,7 @@ class ObjectDownload:
         def fetch(index: int) -> None:
             offset, length = ranges[index]
             sink = _RangeSink(fd, partial.part_path, offset, meter)
-            self.control.retrying(lambda: self._read_rest(sink, length, layout.etag))
+            self.control.retrying(lambda: self._read_rest(sink, length, match))
             digests[index] = sink.digest.digest()
             if whole is not None:
                 with local_errors(partial.part_path):

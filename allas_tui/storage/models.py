@@ -35,6 +35,12 @@ class ObjectKind(enum.StrEnum):
     MULTIPART = "multipart"
     """S3 multipart upload: the ETag is md5-of-part-md5s followed by -N."""
 
+    @property
+    def is_manifest(self) -> bool:
+        """True for Swift's large objects: a manifest whose bytes live in
+        segments elsewhere. S3 knows nothing of them (see `mixing.py`)."""
+        return self in (ObjectKind.SLO, ObjectKind.DLO)
+
 
 @dataclass(frozen=True, slots=True)
 class BucketInfo:

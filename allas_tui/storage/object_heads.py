@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -14,6 +15,9 @@ from allas_tui.storage.models import ObjectHead, ObjectKind
 
 MULTIPART_ETAG = re.compile(r"-\d+$")
 """The ETag of an S3 multipart upload ends in -N, N being its part count."""
+S3API_SLO_SUFFIX = "-N"
+"""OpenStack Swift's s3api shows a Swift SLO over S3 with this literal ETag
+suffix: a part count it does not know."""
 
 
 def bare_etag(value: str | None) -> str:
@@ -56,17 +60,42 @@ def swift_head(key: str, headers: Mapping[str, str]) -> ObjectHead:
     )
 
 
+def s3_kind(etag: str | None, headers: Mapping[str, str]) -> ObjectKind:
+    """How an object seen over S3 is stored. radosgw passes a Swift large
+    object's headers through to S3; OpenStack Swift's s3api marks an SLO's
+    ETag with "-N" and tells nothing of a DLO (see `refine_by_listing`)."""
+    if headers.get("x-object-meta-static-large-object", "").lower() == "true":
+        return ObjectKind.SLO
+    if headers.get("x-object-manifest"):
+        return ObjectKind.DLO
+    if etag and etag.endswith(S3API_SLO_SUFFIX):
+        return ObjectKind.SLO
+    if etag and MULTIPART_ETAG.search(etag):
+        return ObjectKind.MULTIPART
+    return ObjectKind.PLAIN
+
+
+def refine_by_listing(head: ObjectHead, listed_size: int) -> ObjectHead:
+    """`head`, marked a DLO when a listing gave 0 bytes for what a HEAD finds
+    bigger: both protocols list a DLO manifest by its own empty body, and over
+    S3 on OpenStack Swift nothing else tells that it is one."""
+    if listed_size == 0 and head.size > 0 and head.kind is ObjectKind.PLAIN:
+        return replace(head, kind=ObjectKind.DLO)
+    return head
+
+
 def s3_head(key: str, response: Mapping[str, Any]) -> ObjectHead:
     """The head of `key` from a boto3 head_object or get_object response."""
     etag = bare_etag(response.get("ETag")) or None
-    kind = ObjectKind.MULTIPART if etag and MULTIPART_ETAG.search(etag) else ObjectKind.PLAIN
+    headers = dict(response["ResponseMetadata"]["HTTPHeaders"])
     return ObjectHead(
         key=key,
         size=response["ContentLength"],
         last_modified=response.get("LastModified"),
         etag=etag,
         content_type=response.get("ContentType"),
-        kind=kind,
+        kind=s3_kind(etag, headers),
         metadata=dict(response.get("Metadata", {})),
-        headers=dict(response["ResponseMetadata"]["HTTPHeaders"]),
+        headers=headers,
+        manifest=headers.get("x-object-manifest"),
     )

@@ -24,7 +24,7 @@ from allas_tui.storage.models import (
     Protocol,
     listed_as_manifest,
 )
-from allas_tui.storage.object_heads import MULTIPART_ETAG, bare_etag, s3_head
+from allas_tui.storage.object_heads import MULTIPART_ETAG, S3API_SLO_SUFFIX, bare_etag, s3_head
 from allas_tui.storage.s3_chunks import S3Chunks
 from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.s3_listing import read_listings_quickly
@@ -78,10 +78,13 @@ def make_s3_client(login: S3Login, settings: TransferSettings, *, retries: bool 
 
 
 def _listed_kind(etag: str, size: int) -> ObjectKind:
-    """Multipart when the (bare) ETag ends in -N. A Swift SLO seen over S3 on
-    radosgw lists with the empty MD5 and the manifest's size."""
+    """Multipart when the (bare) ETag ends in -N (a number); a Swift SLO when
+    it ends in a literal -N (s3api on OpenStack Swift), or, on radosgw, lists
+    with the empty MD5 and the manifest's size."""
     # the cheap tests first: this runs for every listed object
     if "-" in etag:
+        if etag.endswith(S3API_SLO_SUFFIX):
+            return ObjectKind.SLO
         return ObjectKind.MULTIPART if MULTIPART_ETAG.search(etag) else ObjectKind.PLAIN
     return ObjectKind.SLO if size and listed_as_manifest(etag, size) else ObjectKind.PLAIN
 

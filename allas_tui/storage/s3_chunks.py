@@ -25,7 +25,8 @@ from allas_tui.storage.chunk_models import (
 )
 from allas_tui.storage.chunk_primitives import ChunkPrimitives, stream_into
 from allas_tui.storage.hashing import is_plain_md5, multipart_etag
-from allas_tui.storage.models import ObjectHead
+from allas_tui.storage.mixing import download_caveat
+from allas_tui.storage.models import ObjectHead, Protocol
 from allas_tui.storage.object_heads import bare_etag, s3_head
 from allas_tui.storage.progress import READ_BLOCK, FileRangeReader
 from allas_tui.storage.s3_errors import s3_errors
@@ -139,9 +140,17 @@ class S3Chunks(ChunkPrimitives):
             self.client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
 
     # -- downloads ------------------------------------------------------------
+    def etag_to_match(self, head: ObjectHead) -> str | None:
+        # radosgw answers If-Match on a Swift manifest with 412, whatever the ETag
+        return None if head.kind.is_manifest else head.etag
+
     def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:
         size, etag = head.size, head.etag
         chunk = size if size <= self.settings.chunk_threshold else self.settings.chunk_size
+        caveat = download_caveat(Protocol.S3, head.kind)
+        if caveat is not None:
+            ranges = even_ranges(size, chunk)
+            return DownloadLayout(size, etag, ranges, CheckKind.NONE, why_unchecked=caveat)
         if is_plain_md5(etag):
             return DownloadLayout(size, etag, even_ranges(size, chunk), CheckKind.WHOLE_MD5)
         count = multipart_count(etag)

@@ -25,7 +25,7 @@ from allas_tui.storage.models import (
     Protocol,
     listed_as_manifest,
 )
-from allas_tui.storage.object_heads import swift_head
+from allas_tui.storage.object_heads import MULTIPART_ETAG, swift_head
 from allas_tui.storage.progress import FileRangeReader
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.swift_chunks import SwiftChunks
@@ -49,8 +49,11 @@ def _listed_kind(entry: dict[str, Any]) -> ObjectKind:
     type; a DLO looks plain until a HEAD shows its manifest header."""
     if "slo_etag" in entry or "swift_bytes=" in str(entry.get("content_type", "")):
         return ObjectKind.SLO
-    if listed_as_manifest(entry.get("hash"), int(entry.get("bytes", 0))):
+    etag = entry.get("hash")
+    if listed_as_manifest(etag, int(entry.get("bytes", 0))):
         return ObjectKind.SLO
+    if etag and "-" in etag and MULTIPART_ETAG.search(etag):
+        return ObjectKind.MULTIPART  # radosgw lists what S3 tools wrote so
     return ObjectKind.PLAIN
 
 

@@ -20,6 +20,23 @@ def segment_container(bucket: str) -> str:
     return f"{bucket}_segments"
 
 
+SEGMENT_BUCKET_SUFFIXES = ("_segments", "+segments")
+"""Buckets that only hold segments: `<bucket>_segments` (a-put, rclone, the
+swift CLI) and `<bucket>+segments` (S3 multipart parts, on OpenStack Swift's s3api)."""
+SEGMENT_FOLDER = ".file-segments/"
+"""Where Cyberduck keeps segments, inside the object's own bucket."""
+
+
+def is_segment_bucket(name: str) -> bool:
+    """True for a bucket whose objects are other objects' segments."""
+    return name.endswith(SEGMENT_BUCKET_SUFFIXES)
+
+
+def is_segment_folder(prefix: str) -> bool:
+    """True for a pseudo-folder (a prefix ending in "/") of Cyberduck's segments."""
+    return prefix == SEGMENT_FOLDER or prefix.endswith("/" + SEGMENT_FOLDER)
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One segment object: its container and name."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, TypeVar
 
@@ -27,7 +26,14 @@ from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.commands import palette_commands
 from allas_tui.ui.crash import CrashGuardedApp, secrets_of
 from allas_tui.ui.keys import APP_KEYS
-from allas_tui.ui.listing import RowPage, empty_text, row_pages
+from allas_tui.ui.listing import (
+    RowPage,
+    bucket_page,
+    empty_text,
+    row_pages,
+    settle_large_listing,
+    shown_buckets,
+)
 from allas_tui.ui.location import Location
 from allas_tui.ui.operations import Operations, cursor_key
 from allas_tui.ui.relogin import ReloginFlow
@@ -35,9 +41,10 @@ from allas_tui.ui.safe_text import safe_text, visible
 from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
+from allas_tui.ui.true_sizes import TrueSizes
 from allas_tui.ui.widgets.bucket_tree import BucketTree
 from allas_tui.ui.widgets.object_pane import ObjectPane
-from allas_tui.ui.widgets.object_rows import LARGE_LISTING, RowKind, bucket_row
+from allas_tui.ui.widgets.object_rows import RowKind
 from allas_tui.ui.widgets.object_table import ObjectTable
 from allas_tui.ui.widgets.status_header import StatusHeader
 from allas_tui.ui.widgets.transfer_panel import TransferPanel
@@ -108,6 +115,9 @@ class AllasApp(CrashGuardedApp):
         self.relogin = ReloginFlow(self)
         self._generation = 0
         self._return_to: str | None = None
+        self.show_segments = False
+        """Whether segment buckets and folders are listed (`.` toggles)."""
+        self.true_sizes = TrueSizes(self)
         self._demo_store: object | None = None
 
     def compose(self) -> ComposeResult:
@@ -153,9 +163,6 @@ class AllasApp(CrashGuardedApp):
             self._show_login_failed(event.worker.error)
 
     def _show_login_failed(self, error: BaseException | None) -> None:
-        name = self.profile.name if self.profile else "the demo store"
-        hint = error.hint if isinstance(error, StorageError) else None
-
         def chosen(choice: str | None) -> None:
             if choice == "retry":
                 self.set_status("Connecting...")
@@ -163,7 +170,7 @@ class AllasApp(CrashGuardedApp):
             else:
                 self.exit(1, return_code=1)
 
-        self.push_screen(LoginFailedScreen(name, str(error), hint), chosen)
+        self.push_screen(LoginFailedScreen.about(self.profile, error), chosen)
 
     def report_error(self, error: BaseException | None, group: str = "") -> None:
         """Tell the user what went wrong and what to do next."""
@@ -248,12 +255,11 @@ class AllasApp(CrashGuardedApp):
         if not same_place:
             pane.forget_filter()
         pane.table.reset("Listing...", keep_marks=same_place)
+        pane.hidden_segments = 0
         pane.update_subtitle("listing...")
         if listed is not None:
-            rows = [bucket_row(b) for b in listed]
-            self.post_message(
-                self.PageListed(RowPage(location, self._generation, rows, listed), True)
-            )
+            page = bucket_page(location, self._generation, listed, self.show_segments)
+            self.post_message(self.PageListed(page, True))
             return
         self.list_location(location, self._generation)
 
@@ -264,7 +270,10 @@ class AllasApp(CrashGuardedApp):
         worker.name = f"list {visible(location.label)}"
         if self.backend is None:
             return
-        for page in row_pages(self.backend, location, generation, lambda: worker.is_cancelled):
+        pages = row_pages(
+            self.backend, location, generation, lambda: worker.is_cancelled, self.show_segments
+        )
+        for page in pages:
             self.post_message(self.PageListed(page, done=False))
         if not worker.is_cancelled:
             self.post_message(self.PageListed(RowPage(location, generation, []), done=True))
@@ -278,9 +287,10 @@ class AllasApp(CrashGuardedApp):
         table = pane.table
         table.store.extend(page.rows)
         table.rows_changed()
+        pane.hidden_segments += page.hidden
         if page.buckets is not None:
             self.buckets = page.buckets
-            self.query_one(BucketTree).show_buckets(page.buckets)
+            self.query_one(BucketTree).show_buckets(shown_buckets(page.buckets, self.show_segments))
         if self._return_to is not None and self._return_to in {r.key for r in page.rows}:
             table.move_to_key(self._return_to)
             self._return_to = None
@@ -289,13 +299,7 @@ class AllasApp(CrashGuardedApp):
             table.store.prune_marks()
             table.set_placeholder(empty_text(page.location))
             pane.presort()
-            if loaded >= LARGE_LISTING:
-                # A full GC pass walks every tracked object: with 100,000 rows it
-                # stalled the UI ~200 ms every few seconds of keys. Rows hold no
-                # cycles (refcounting still frees them), so exempt what is alive now
-                # from the cyclic GC, after sweeping the young garbage.
-                gc.collect(1)
-                gc.freeze()
+            settle_large_listing(loaded)
             pane.update_subtitle()
             self.set_status(f"{visible(page.location.label)}: {loaded:,} entries")
         else:
@@ -330,6 +334,15 @@ class AllasApp(CrashGuardedApp):
     def refresh_listing(self) -> None:
         """List the current location again, keeping the cursor on its row."""
         self.open_location(self.location, return_to=cursor_key(self))
+
+    def action_toggle_segments(self) -> None:
+        """Show or hide segment storage, and list again."""
+        self.show_segments = not self.show_segments
+        self.refresh_listing()
+
+    def on_object_table_heads_wanted(self, message: ObjectTable.HeadsWanted) -> None:
+        """HEAD the rows on screen whose listing left their size or kind in doubt."""
+        self.true_sizes.fetch(message.rows)
 
     def action_copy(self) -> None:
         self.operations.start("copy", self.operations.copy)

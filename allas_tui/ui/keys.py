@@ -37,6 +37,14 @@ APP_KEYS: list[BindingType] = [
     ),
     Binding("r", "refresh", "Refresh", id="refresh", show=False, tooltip="List again"),
     Binding(
+        "full_stop",
+        "toggle_segments",
+        "Segments",
+        id="toggle-segments",
+        show=False,
+        tooltip="Show or hide segment buckets and folders (_segments, +segments, .file-segments)",
+    ),
+    Binding(
         "t",
         "toggle_transfers",
         "Transfers",

@@ -16,6 +16,8 @@ from rich.text import Text
 
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import InvalidBucketName
+from allas_tui.storage.mixing import DOWNLOAD_ADVICE, download_caveat
+from allas_tui.storage.object_heads import refine_by_listing
 from allas_tui.ui.copying import copy_flow
 from allas_tui.ui.deleting import DeleteFlow
 from allas_tui.ui.location import Location
@@ -137,6 +139,7 @@ class Operations:
         if row.kind is RowKind.OBJECT and bucket is not None:
             backend = app.backend
             head = await app.in_thread(lambda: backend.head_object(bucket, row.key), "head")
+            head = refine_by_listing(head, -1 if row.size is None else row.size)
             summary = {
                 "Bucket": bucket,
                 "Key": head.key,
@@ -148,6 +151,9 @@ class Operations:
             }
             if head.manifest:
                 summary["Segments under"] = head.manifest
+            caveat = download_caveat(backend.protocol, head.kind)
+            if caveat:
+                summary["Downloads"] = f"{caveat}. {DOWNLOAD_ADVICE}"
             sections = {"Object": summary, "Metadata": dict(head.metadata)}
             sections["Headers"] = dict(head.headers)
             await app.push_screen_wait(DetailsScreen(f"{bucket}/{head.key}", sections))

@@ -16,6 +16,7 @@ from allas_tui.transfers.batches import Batch
 from allas_tui.transfers.jobs import Direction, JobState
 from allas_tui.transfers.journal import Journal, account_key
 from allas_tui.transfers.queue import TransferQueue
+from allas_tui.ui.mixing_guard import download_goes_ahead
 from allas_tui.ui.safe_text import visible
 from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
 from allas_tui.ui.screens.prompt import PromptScreen
@@ -73,6 +74,8 @@ class TransferFlows:
         if selection.location.bucket is None and any(
             r.kind is not RowKind.BUCKET for r in selection.rows
         ):
+            return
+        if not await download_goes_ahead(app, selection):
             return
         dest_text = await app.push_screen_wait(
             PromptScreen(

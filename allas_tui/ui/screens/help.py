@@ -26,6 +26,7 @@ KEY_NAMES = {
     "escape": "Esc",
     "space": "space",
     "slash": "/",
+    "full_stop": ".",
     "question_mark": "?",
     "tab": "Tab",
     "shift+tab": "Shift+Tab",
@@ -45,6 +46,7 @@ DIALOG_KEYS = [
     ("y / Enter", "confirm a delete or quit"),
     ("a", "delete all objects of a non-empty bucket, then the bucket"),
     ("o / s", "replace existing files or objects / skip them"),
+    ("c", "download Swift large objects over S3, checking sizes only"),
     ("n / Esc", "cancel"),
 ]
 
@@ -53,6 +55,8 @@ KIND_LEGEND = [
     ("slo", "Swift static large object: a manifest over segments in <bucket>_segments"),
     ("dlo", "Swift dynamic large object: a manifest naming a prefix of segments"),
     ("mpu", "S3 multipart upload: its ETag is not the MD5 of the data"),
+    ("", "Sizes of slo and dlo rows are their data's, read by HEAD as they come on screen."),
+    ("", "Over S3, a download of slo or dlo can check only the size: use a Swift login."),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from allas_tui.storage.errors import StorageError
+from allas_tui.storage.profiles import ConnectionProfile
 from allas_tui.ui.safe_text import visible
 
 
@@ -27,6 +29,13 @@ class LoginFailedScreen(ModalScreen[str]):
         self.profile_name = profile_name
         self.message = message
         self.hint = hint
+
+    @classmethod
+    def about(cls, profile: ConnectionProfile | None, error: BaseException | None) -> Self:
+        """The screen for `error`, met logging in with `profile` (None: the demo store)."""
+        name = profile.name if profile else "the demo store"
+        hint = error.hint if isinstance(error, StorageError) else None
+        return cls(name, str(error), hint)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 
 from allas_tui.ui.widgets.object_rows import LARGE_LISTING, Row, SortOrder, sorted_objects
 from allas_tui.ui.widgets.object_table import ObjectTable
+from allas_tui.wording import count
 
 
 class ObjectPane(Vertical):
@@ -28,6 +29,8 @@ class ObjectPane(Vertical):
     ]
 
     _listing_note: str | None = None
+    hidden_segments = 0
+    """Segment buckets or folders the listing left out (`.` shows them)."""
     _filter_pending = False
     """A step of the filter is scheduled (after a refresh, or after queued messages)."""
 
@@ -147,4 +150,6 @@ class ObjectPane(Vertical):
             parts.append(f"{len(store.marked):,} marked")
         if store.sort is not SortOrder.NAME:
             parts.append(f"by {store.sort.value}")
+        if self.hidden_segments:
+            parts.append(f"{count(self.hidden_segments, 'segment store')} hidden (. shows)")
         self.border_subtitle = " · ".join(parts)

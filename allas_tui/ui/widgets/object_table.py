@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from allas_tui.storage.models import ObjectKind
 from allas_tui.ui.safe_text import visible
+from allas_tui.ui.widgets.learned_heads import LearnedHeads
 from allas_tui.ui.widgets.object_rows import Row, RowKind, RowStore, SortOrder
 
 KIND_MARKERS = {
@@ -88,6 +89,19 @@ class ObjectTable(ScrollView, can_focus=True):
             """The table that sent this."""
             return self.table
 
+    class HeadsWanted(Message):
+        """Rows came on screen whose listing left their size or kind in doubt."""
+
+        def __init__(self, table: ObjectTable, rows: list[Row]) -> None:
+            super().__init__()
+            self.table = table
+            self.rows = rows
+
+        @property
+        def control(self) -> ObjectTable:
+            """The table that sent this."""
+            return self.table
+
     class Highlighted(Message):
         """The cursor moved, or the marks changed; `current_row` tells where it is."""
 
@@ -108,6 +122,10 @@ class ObjectTable(ScrollView, can_focus=True):
         """Every row, with the filter, sort and marks."""
         self.placeholder = "Loading..."
         """The line shown when there are no rows: loading, empty or error."""
+        self.heads = LearnedHeads()
+        """True sizes and kinds HEADs told, for rows on screen that need them."""
+        self._painted: list[Row] = []
+        """Rows painted by the repaint under way."""
 
     # -- data ---------------------------------------------------------------
     def reset(self, placeholder: str, keep_marks: bool = False) -> None:
@@ -116,6 +134,7 @@ class ObjectTable(ScrollView, can_focus=True):
         marks = set(self.store.marked) if keep_marks else set()
         self.store.clear()
         self.store.marked.update(marks)
+        self.heads.clear()
         self.placeholder = placeholder
         if not keep_marks:
             self.cursor = 0
@@ -241,7 +260,14 @@ class ObjectTable(ScrollView, can_focus=True):
         # reading rich_style walks the DOM (half of a repaint's time, per line):
         # read it once per repaint
         self._paint_style = self.rich_style
-        return super().render_lines(crop)
+        self._painted = []
+        lines = super().render_lines(crop)
+        wanted = self.heads.to_ask(self._painted)
+        if wanted:
+            # made after the repaint: a message made during it comes from the
+            # screen, and stops bubbling there, short of the app
+            self.call_later(lambda: self.post_message(self.HeadsWanted(self, wanted)))
+        return lines
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -259,7 +285,9 @@ class ObjectTable(ScrollView, can_focus=True):
             return Strip.blank(width, self._base_style())
         if index >= len(view):
             return Strip.blank(width, self._base_style())
-        return self._strip(self._row_text(view[index], index, width), width)
+        row = view[index]
+        self._painted.append(row)
+        return self._strip(self._row_text(row, index, width), width)
 
     def _strip(self, text: Text, width: int) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
@@ -302,8 +330,9 @@ class ObjectTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("object-table--marked")
         if index == self.cursor:
             style += self.get_component_rich_style("object-table--cursor")
-        kind = "dir" if row.kind is RowKind.FOLDER else KIND_MARKERS.get(row.object_kind, "")
-        size = "" if row.size is None else decimal(row.size)
+        size_known, object_kind = self.heads.size_and_kind(row)
+        kind = "dir" if row.kind is RowKind.FOLDER else KIND_MARKERS.get(object_kind, "")
+        size = "" if size_known is None else decimal(size_known)
         date = "" if row.modified is None else row.modified.astimezone().strftime(DATE_FORMAT)
         name = Text(row.name, no_wrap=True)
         name.truncate(self._name_width(width), overflow="ellipsis", pad=True)

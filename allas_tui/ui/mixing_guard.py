@@ -1,0 +1,69 @@
+"""The protocol-mixing guard: before an operation that a large object made by
+the other protocol will spoil, say what will happen and what to do instead."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from allas_tui.storage.mixing import DOWNLOAD_ADVICE
+from allas_tui.storage.models import ObjectKind, Protocol
+from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
+from allas_tui.ui.selection import Selection, name_list
+from allas_tui.ui.widgets.learned_heads import needs_head
+from allas_tui.ui.widgets.object_rows import Row, RowKind
+from allas_tui.ui.widgets.object_table import ObjectTable
+from allas_tui.wording import count
+
+if TYPE_CHECKING:
+    from allas_tui.ui.app import AllasApp
+
+HEADS_BEFORE_ASKING = 200
+"""Marked rows of unknown kind HEADed before the guard decides; beyond this,
+their downloads still say on their own when they could not be checked."""
+DOWNLOAD_ANYWAY = Choice(("c",), "c: download, checking sizes only", "download")
+
+
+async def download_goes_ahead(app: AllasApp, selection: Selection) -> bool:
+    """Before an S3 download of Swift large objects (SLO, DLO), say that only
+    their sizes can be checked and how to have them checked; True to go on."""
+    backend, bucket = app.backend, selection.location.bucket
+    if backend is None or backend.protocol is not Protocol.S3 or bucket is None:
+        return True
+    heads = app.query_one(ObjectTable).heads
+    objects = [r for r in selection.rows if r.kind is RowKind.OBJECT]
+    unknown = [r for r in objects if needs_head(r) and r.key not in heads.learned]
+    unknown = unknown[:HEADS_BEFORE_ASKING]
+    if unknown:
+        keys = [r.key for r in unknown]
+        answers = await app.in_thread(
+            lambda: list(backend.head_many(bucket, keys)), f"HEAD {len(keys)} objects", "heads"
+        )
+        for row, (_, head) in zip(unknown, answers, strict=True):
+            if head is not None:
+                heads.learn(row, head)
+    split = [(r, k) for r in objects if (k := heads.size_and_kind(r)[1]).is_manifest]
+    if not split:
+        return True
+    answer = await app.push_screen_wait(
+        ConfirmScreen(
+            "Large objects made by a Swift tool",
+            _explanation(split),
+            [DOWNLOAD_ANYWAY],
+            danger=False,
+        )
+    )
+    return answer == DOWNLOAD_ANYWAY.value
+
+
+def _explanation(split: list[tuple[Row, ObjectKind]]) -> Text:
+    names = [f"{kind.value.upper()}  {row.name}" for row, kind in split]
+    was = "was" if len(split) == 1 else "were"
+    return Text(
+        f"{count(len(split), 'object')} here {was} split into segments by a Swift tool:\n"
+        f"{name_list(names)}\n\n"
+        "S3 reads a Swift manifest as one object but cannot see its segments'\n"
+        "checksums: an MD5 check would fail, so over S3 only the size is checked.\n"
+        f"{DOWNLOAD_ADVICE}"
+    )
