@@ -4,6 +4,7 @@ browsed through the same S3 backend as Allas."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import random
@@ -12,6 +13,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
 from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.settings import MiB, TransferSettings
@@ -86,7 +88,31 @@ def seed_demo(profile: ConnectionProfile) -> None:
             path = folder / "large"
             path.write_bytes(os.urandom(12 * MiB))
             backend.upload_file(path, "genomics-runs", key)
+        _seed_swift_large_object(backend, folder / "swift")
     _backdate(rng)
+
+
+SWIFT_SLO = ("genomics-runs", "reference/hg19.fa.gz")
+"""The demo's Swift large object, as OpenStack Swift's s3api shows one over S3."""
+
+
+def _seed_swift_large_object(backend: StorageBackend, path: Path) -> None:
+    """A Swift SLO as S3 sees it: the object, its segments in
+    `<bucket>_segments` as a Swift tool leaves them, and (set in moto's store,
+    which has no Swift) the "-N" ETag suffix OpenStack Swift's s3api gives it."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    bucket, key = SWIFT_SLO
+    data = os.urandom(6 * MiB)
+    path.write_bytes(data)
+    backend.upload_file(path, bucket, key)
+    backend.create_bucket(f"{bucket}_segments")
+    for number in range(3):
+        path.write_bytes(data[number * 2 * MiB : (number + 1) * 2 * MiB])
+        backend.upload_file(path, f"{bucket}_segments", f"{key}/slo/{number:08d}")
+    stored = s3_backends[DEFAULT_ACCOUNT_ID]["global"].buckets[bucket].keys[key]
+    stored._etag = hashlib.md5(data, usedforsecurity=False).hexdigest() + "-N"
 
 
 def _backdate(rng: random.Random) -> None:

@@ -70,6 +70,18 @@ async def delete_confirmation(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+async def large_objects(pilot: Pilot[int]) -> None:
+    """The genomics bucket's reference folder: kinds marked, and `d` on the
+    Swift SLO over S3 brings up the mixing guard."""
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    await pilot.press("home", "enter")
+    await settle(pilot)
+    await pilot.press("end", "d")
+    await settle(pilot)
+
+
 async def transfers_in_progress(pilot: Pilot[int]) -> None:
     """The transfer panel with one upload running, one queued, one done and one failed."""
     await settle(pilot)
@@ -123,6 +135,7 @@ SCENES: dict[str, Scene] = {
     "help": help_screen,
     "delete-confirmation": delete_confirmation,
     "transfers": transfers_in_progress,
+    "large-objects": large_objects,
 }
 """Screenshot name → scene."""
 

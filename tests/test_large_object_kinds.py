@@ -67,6 +67,11 @@ def shelf(request: pytest.FixtureRequest, stack: Stack, tmp_path_factory) -> Ite
         raw.put_object(f"{bucket}_segments", "dlo/0002", data[HALF:])
         manifest = {"X-Object-Manifest": f"{bucket}_segments/dlo/"}
         raw.put_object(bucket, "dlo.bin", b"", headers=manifest)
+        # a DLO small enough to come down in one GET
+        raw.put_object(f"{bucket}_segments", "tiny/1", b"abc")
+        raw.put_object(f"{bucket}_segments", "tiny/2", b"def")
+        tiny = {"X-Object-Manifest": f"{bucket}_segments/tiny/"}
+        raw.put_object(bucket, "tiny-dlo.txt", b"", headers=tiny)
         raw.put_object(bucket, ".file-segments/cyber.bin/1/00000001", b"segment")
         raw.put_object(bucket, "empty.txt", b"")
         raw.put_object(bucket, "plain.txt", b"hello")
@@ -101,7 +106,9 @@ async def test_true_sizes_and_kind_markers(shelf: Shelf, stack: Stack, protocol:
     async with app.run_test(size=(120, 30)) as pilot:
         await _open_shelf(pilot, app, shelf)
         # radosgw lists a Swift SLO by its manifest's size: it needs a HEAD too
-        in_doubt = {"dlo.bin", "empty.txt"} | ({"slo.bin"} if server == "rgw" else set())
+        in_doubt = {"dlo.bin", "empty.txt", "tiny-dlo.txt"} | (
+            {"slo.bin"} if server == "rgw" else set()
+        )
         await wait_for(pilot, lambda: _learned_all(app, in_doubt), "HEADs of the rows in doubt")
         await pilot.pause(0.2)
         assert set(table(app).heads.learned) == in_doubt, "a HEAD for a row the listing told"
@@ -114,6 +121,7 @@ async def test_true_sizes_and_kind_markers(shelf: Shelf, stack: Stack, protocol:
     mpu_kind = "slo" if combination == "swift-swift" else "mpu"
     assert lines["mpu.bin"].split()[:1] == [mpu_kind] and real in lines["mpu.bin"], lines
     assert lines["empty.txt"].split()[:2] == ["empty.txt", "0"], lines
+    assert lines["tiny-dlo.txt"].split()[:3] == ["dlo", "tiny-dlo.txt", "6"], lines
     assert lines["plain.txt"].split()[:3] == ["plain.txt", "5", "bytes"], lines
 
 
@@ -170,7 +178,7 @@ async def test_the_mixing_guard(shelf: Shelf, stack: Stack, protocol: str, tmp_p
     Swift no guard is needed: each segment's MD5 is checked."""
     server = shelf.server
     app = AllasApp(profile_for(stack, f"{server}-{protocol}"), settings=SMALL_CHUNKS)
-    wanted = ["dlo.bin", "plain.txt", "slo.bin"]
+    wanted = ["dlo.bin", "plain.txt", "slo.bin", "tiny-dlo.txt"]
     async with app.run_test(size=(120, 30)) as pilot:
         await _open_shelf(pilot, app, shelf)
         await _mark(pilot, app, wanted)
@@ -178,8 +186,9 @@ async def test_the_mixing_guard(shelf: Shelf, stack: Stack, protocol: str, tmp_p
         if protocol == "s3":
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the guard")
             body = str(app.screen.query_one("#dialog-body").render())
-            assert "2 objects here were split into segments by a Swift tool" in body, body
+            assert "3 objects here were split into segments by a Swift tool" in body, body
             assert "DLO  dlo.bin" in body and "SLO  slo.bin" in body, body
+            assert "DLO  tiny-dlo.txt" in body, body
             assert "plain.txt" not in body
             assert "only the size is checked" in body and "Swift login" in body, body
             await pilot.press("escape")
@@ -195,14 +204,22 @@ async def test_the_mixing_guard(shelf: Shelf, stack: Stack, protocol: str, tmp_p
         await wait_idle(pilot, app)
         assert app.queue is not None
         notes = {job.key: job.note for job in app.queue.jobs}
+        sizes = {job.key: (job.done_bytes, job.size) for job in app.queue.jobs}
+        assert app.queue.snapshot().done_bytes == 2 * SIZE + 5 + 6
     for key in ("slo.bin", "dlo.bin"):
         got = hashlib.md5((tmp_path / key).read_bytes()).hexdigest()
         assert got == shelf.md5, f"{key} downloaded wrong over {protocol}"
         if protocol == "s3":
-            assert notes[key].startswith("done (not checked: it is a Swift"), notes
+            assert notes[key].startswith("not checked: it is a Swift"), notes
         else:
             assert notes[key] == "verified (segment MD5s)", notes
+        # the panel counts a DLO's real bytes, not the 0 its listing gave
+        assert sizes[key] == (SIZE, SIZE), sizes
     assert (tmp_path / "plain.txt").read_bytes() == b"hello"
+    assert (tmp_path / "tiny-dlo.txt").read_bytes() == b"abcdef"
+    assert sizes["tiny-dlo.txt"] == (6, 6), sizes
+    check = "not checked: it is a Swift" if protocol == "s3" else "verified (segment MD5s)"
+    assert notes["tiny-dlo.txt"].startswith(check), notes
     assert notes["plain.txt"] == "verified (MD5)", notes
 
 

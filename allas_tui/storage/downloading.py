@@ -106,6 +106,7 @@ class ObjectDownload:
         on_started: Callable[[PartialDownload], None] | None = None,
         on_range_done: Callable[[int], None] | None = None,
         size_hint: int = -1,
+        on_size: Callable[[int], None] | None = None,
     ) -> None:
         self.backend = backend
         self.bucket = bucket
@@ -120,6 +121,8 @@ class ObjectDownload:
         self.on_range_done = on_range_done or (lambda index: None)
         self.size_hint = size_hint
         """The size the listing gave, or -1: a small object needs no HEAD first."""
+        self.on_size = on_size
+        """Hears the real size when it is not the listed one (a DLO lists as 0)."""
 
     def run(self) -> DownloadResult:
         """Download, verify and rename into place; raise StorageError on failure."""
@@ -135,6 +138,7 @@ class ObjectDownload:
         if head is None:
             head = c.retrying(lambda: self.backend.head_object(self.bucket, self.key))
         head = refine_by_listing(head, self.size_hint)
+        self._tell_size(head.size)
         layout = c.retrying(
             lambda: self.backend.chunks.download_layout(self.bucket, self.key, head)
         )
@@ -212,6 +216,8 @@ class ObjectDownload:
             if head.size > self.backend.settings.chunk_threshold:
                 raise _TooBigForOneGet(head)
             heads.append(refine_by_listing(head, self.size_hint))
+            meter.resize(head.size)
+            self._tell_size(head.size)
 
         def write(fd: int) -> str:
             sink = _RangeSink(fd, partial.part_path, 0, meter)
@@ -231,6 +237,10 @@ class ObjectDownload:
         check = self._write_in_place(partial, write)
         meter.finish()
         return DownloadResult(check)
+
+    def _tell_size(self, size: int) -> None:
+        if self.on_size is not None and size != self.size_hint:
+            self.on_size(size)
 
     def _check_whole(self, fd: int, head: ObjectHead, md5_hex: str) -> str:
         """Check a file fetched whole; what was checked, or why nothing was."""

@@ -59,6 +59,11 @@ class ProgressMeter:
             if self._callback is not None:
                 self._callback(done)
 
+    def resize(self, total: int) -> None:
+        """The transfer turned out to be `total` bytes (a DLO listed as 0)."""
+        with self._lock:
+            self._total = total
+
     def finish(self) -> None:
         """Mark the transfer complete: the total is exactly the size. A
         zero-byte transfer reports its end too."""

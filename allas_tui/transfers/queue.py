@@ -62,7 +62,7 @@ class TransferQueue:
         self._retry = RetryPolicy(settings.retries)
         self.login_gate = LoginGate() if backend.can_take_password else None
         """Where jobs wait for the user's password when the token expires."""
-        self._runner = JobRunner(backend, self._chunks, journal, self._park)
+        self._runner = JobRunner(backend, self._chunks, journal, self._park, self._resized)
         self._sampler = Sampler(clock)
         self._tally = Tally()
         self._jobs: list[TransferJob] = []
@@ -313,6 +313,9 @@ class TransferQueue:
                 self.journal.remove(job)
 
     # -- worker side ------------------------------------------------------------------
+    def _resized(self, job: TransferJob, size: int) -> None:
+        self._tally.resized(job, size)
+
     def _park(self, job: TransferJob) -> None:
         with self._lock:
             batch = self._batches[job.batch_id]

@@ -24,12 +24,15 @@ class JobRunner:
         chunks: Executor,
         journal: Journal | None,
         park: Callable[[TransferJob], None],
+        resized: Callable[[TransferJob, int], None],
     ) -> None:
         self.backend = backend
         self.chunks = chunks
         self.journal = journal
         self.park = park
         """Called with a job whose target exists while its batch's policy is to ask."""
+        self.resized = resized
+        """Called when a download turns out bigger or smaller than listed."""
 
     def _journal(self, job: TransferJob) -> None:
         if self.journal is not None:
@@ -101,10 +104,13 @@ class JobRunner:
             on_started=started,
             on_range_done=lambda index: self._journal(job),
             size_hint=job.size,
+            on_size=lambda size: self.resized(job, size),
         ).run()
         job.reused_bytes = result.reused_bytes
-        verdict = "verified" if not result.check.startswith("not checked") else "done"
-        job.note = f"{verdict} ({result.check})"
+        if result.check.startswith("not checked"):
+            job.note = result.check
+        else:
+            job.note = f"verified ({result.check})"
 
     def clean_up(self, job: TransferJob) -> None:
         """Remove what a job that will never resume left behind."""

@@ -41,6 +41,12 @@ class Tally:
             self._jobs += len(jobs)
             self._total += sum(j.size for j in jobs)
 
+    def resized(self, job: TransferJob, size: int) -> None:
+        """`job`, still running, turned out to be `size` bytes."""
+        with self._lock:
+            self._total += size - job.size
+            job.size = size
+
     def started(self, job: TransferJob) -> None:
         with self._lock:
             self._running.add(job)

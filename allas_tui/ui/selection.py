@@ -3,8 +3,8 @@ in whichever pane has focus."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,8 @@ class Selection:
     location: Location
     rows: list[Row]
     cursor: Row | None
+    true_sizes: Mapping[str, int] = field(default_factory=dict)
+    """Sizes HEADs told of rows listed with none or 0 bytes (large objects), by key."""
 
     def describe(self) -> str:
         """`3 objects (1.2 MB) and 1 folder from bucket/prefix/`."""
@@ -41,7 +43,7 @@ class Selection:
         buckets = [r for r in self.rows if r.kind is RowKind.BUCKET]
         parts = []
         if objects:
-            size = decimal(sum(r.size or 0 for r in objects))
+            size = decimal(sum(self.true_sizes.get(r.key, r.size or 0) for r in objects))
             parts.append(f"{_count(len(objects), 'object')} ({size})")
         if folders:
             parts.append(_count(len(folders), "folder"))
@@ -98,4 +100,5 @@ def current_selection(app: AllasApp) -> Selection:
         row = Row(RowKind.FOLDER, location.prefix, name, None, None)
         return Selection(parent, [row], row)
     table = app.query_one(ObjectTable)
-    return Selection(app.location, table.selected_rows(), table.current_row)
+    learned = {key: head.size for key, head in table.heads.learned.items()}
+    return Selection(app.location, table.selected_rows(), table.current_row, learned)
