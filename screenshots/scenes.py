@@ -82,6 +82,17 @@ async def large_objects(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+async def sharing(pilot: Pilot[int]) -> None:
+    """S on an object of the climate bucket: who may read it, and what to share."""
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    await pilot.press("S")
+    await settle(pilot)
+
+
 async def transfers_in_progress(pilot: Pilot[int]) -> None:
     """The transfer panel with one upload running, one queued, one done and one failed."""
     await settle(pilot)
@@ -136,6 +147,7 @@ SCENES: dict[str, Scene] = {
     "delete-confirmation": delete_confirmation,
     "transfers": transfers_in_progress,
     "large-objects": large_objects,
+    "sharing": sharing,
 }
 """Screenshot name → scene."""
 

@@ -24,6 +24,7 @@ from allas_tui.storage.parallel_listing import list_in_ranges
 from allas_tui.storage.progress import ProgressCallback
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.sharing import Sharing
 from allas_tui.storage.uploading import FileUpload, UploadResult
 
 HEADS_AT_ONCE = 4
@@ -41,6 +42,8 @@ class StorageBackend(abc.ABC):
     """Chunking and timeout settings."""
     chunks: ChunkPrimitives
     """The requests chunked uploads and downloads are made of."""
+    sharing: Sharing
+    """Public access, grants to other projects, and time-limited links."""
 
     @property
     @abc.abstractmethod

@@ -81,6 +81,10 @@ class QuotaExceeded(StorageError):
     hint = "Delete data, or ask CSC for more quota in MyCSC."
 
 
+class NotSupported(StorageError):
+    """The protocol in use cannot do this; the hint says what can."""
+
+
 class NetworkError(StorageError):
     """Allas could not be reached, or the connection broke."""
 

@@ -29,6 +29,7 @@ from allas_tui.storage.s3_chunks import S3Chunks
 from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.s3_listing import read_listings_quickly
 from allas_tui.storage.s3_login import S3Login
+from allas_tui.storage.s3_sharing import S3Sharing
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.tls import refuse_cut_answers
 
@@ -100,6 +101,7 @@ class S3Backend(StorageBackend):
         self.settings = settings or TransferSettings()
         self.client = make_s3_client(login, self.settings)
         read_listings_quickly(self.client)
+        self.sharing = S3Sharing(self.client, self.endpoint, login.ca_bundle or True)
 
     @cached_property
     def chunks(self) -> S3Chunks:  # type: ignore[override]

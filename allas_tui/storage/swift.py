@@ -34,6 +34,7 @@ from allas_tui.storage.swift_deletes import PlainDeleter, map_parallel
 from allas_tui.storage.swift_errors import swift_errors
 from allas_tui.storage.swift_login import SwiftLogin
 from allas_tui.storage.swift_segments import Segment, segment_container, segments_of
+from allas_tui.storage.swift_sharing import SwiftSharing
 from allas_tui.storage.tls import refuse_cut_answers
 
 LIST_PAGE_SIZE = 10_000
@@ -80,6 +81,9 @@ class SwiftBackend(StorageBackend):
         )
         self.chunks = _ReplacingChunks(self, self._chunk_connections)
         self._deleter = PlainDeleter(self.connections, self._errors)
+        self.sharing = SwiftSharing(
+            self.connections, lambda: self.endpoint, self._errors, login.cacert or True
+        )
 
     @property
     def endpoint(self) -> str:

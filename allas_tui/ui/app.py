@@ -35,6 +35,7 @@ from allas_tui.ui.listing import (
     shown_buckets,
 )
 from allas_tui.ui.location import Location
+from allas_tui.ui.operation_keys import OperationKeys
 from allas_tui.ui.operations import Operations, cursor_key
 from allas_tui.ui.relogin import ReloginFlow
 from allas_tui.ui.safe_text import safe_text, visible
@@ -57,7 +58,7 @@ class FlowStopped(Exception):
     already told the user, so the flow just ends."""
 
 
-class AllasApp(CrashGuardedApp):
+class AllasApp(OperationKeys, CrashGuardedApp):
     """Browse Allas over Swift or S3, and move data both ways."""
 
     CSS_PATH = "app.tcss"
@@ -344,9 +345,6 @@ class AllasApp(CrashGuardedApp):
         """HEAD the rows on screen whose listing left their size or kind in doubt."""
         self.true_sizes.fetch(message.rows)
 
-    def action_copy(self) -> None:
-        self.operations.start("copy", self.operations.copy)
-
     def action_log_in_again(self) -> None:
         if not self.relogin.token_expired(by_user=True):
             self.notify("This login needs no password typed here.", markup=False)
@@ -359,35 +357,6 @@ class AllasApp(CrashGuardedApp):
     def action_help(self) -> None:
         """Show every key."""
         self.push_screen(HelpScreen())
-
-    # -- operations (dialog flows live in operations.py) --------------------------
-    def action_new_bucket(self) -> None:
-        """Create a bucket."""
-        self.operations.start("new bucket", self.operations.new_bucket)
-
-    def action_open_by_name(self) -> None:
-        """Open a bucket by name (shared buckets are not listed)."""
-        self.operations.start("open bucket", self.operations.open_by_name)
-
-    def action_upload(self) -> None:
-        """Upload into the current bucket and folder."""
-        self.operations.start("upload", self.operations.upload)
-
-    def action_download(self) -> None:
-        """Download the marked rows, or the cursor row."""
-        self.operations.start("download", self.operations.download)
-
-    def action_delete(self) -> None:
-        """Delete the marked rows, or the cursor row, after confirming."""
-        self.operations.start("delete", self.operations.delete)
-
-    def action_details(self) -> None:
-        """Show the details of the cursor row."""
-        self.operations.details()
-
-    def action_quit_app(self) -> None:
-        """Quit, asking first when transfers are running."""
-        self.operations.start("quit", self.operations.quit)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: every action, named `area: verb`."""

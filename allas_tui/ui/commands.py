@@ -30,10 +30,19 @@ def palette_commands(app: AllasApp, screen: Screen[object]) -> Iterator[SystemCo
         "object: delete", "Delete the marked or cursor items, after asking (x)", app.action_delete
     )
     yield SystemCommand("object: details", "Every header and metadata item (i)", app.action_details)
+    yield SystemCommand(
+        "bucket: sharing",
+        "Public or private, grants to projects, time-limited links (S)",
+        app.action_share,
+    )
+    yield SystemCommand("object: copy", "Copy the path, key or URL (y)", app.action_copy)
     for pane in screen.query(ObjectPane):  # absent when called over a dialog
         yield SystemCommand("view: filter", "Filter the list as you type (/)", pane.action_filter)
         yield SystemCommand("view: sort", "Sort by name, size or date (s)", pane.action_cycle_sort)
     yield SystemCommand("view: refresh", "List the current location again (r)", app.action_refresh)
+    yield SystemCommand(
+        "view: segments", "Show or hide segment buckets and folders (.)", app.action_toggle_segments
+    )
     yield SystemCommand("view: up one level", "Go to the parent (Backspace)", app.action_up)
     yield SystemCommand("view: help", "Every key (?)", app.action_help)
     yield SystemCommand(

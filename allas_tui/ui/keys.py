@@ -35,6 +35,14 @@ APP_KEYS: list[BindingType] = [
         show=False,
         tooltip="Copy the key, s3:// or swift:// path, or URL to the clipboard",
     ),
+    Binding(
+        "S",
+        "share",
+        "Share",
+        id="share",
+        show=False,
+        tooltip="Sharing: public or private, grants to projects, time-limited links, public URL",
+    ),
     Binding("r", "refresh", "Refresh", id="refresh", show=False, tooltip="List again"),
     Binding(
         "full_stop",

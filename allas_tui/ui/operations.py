@@ -26,6 +26,7 @@ from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
 from allas_tui.ui.screens.details import DetailsScreen
 from allas_tui.ui.screens.prompt import PromptScreen
 from allas_tui.ui.selection import Selection, current_selection
+from allas_tui.ui.sharing import SharingFlow
 from allas_tui.ui.transfer_flows import TransferFlows
 from allas_tui.ui.widgets.object_rows import RowKind
 from allas_tui.ui.widgets.object_table import ObjectTable
@@ -51,6 +52,7 @@ class Operations:
         self.app = app
         self.deleting = DeleteFlow(app)
         self.transfers = TransferFlows(app)
+        self.sharing = SharingFlow(app)
 
     def start(self, name: str, flow: Callable[[], Awaitable[None]]) -> None:
         """Run `flow` as a named async worker; a stopped flow ends quietly."""
@@ -102,6 +104,10 @@ class Operations:
         )
         if name:
             self.app.open_location(Location(name))
+
+    async def share(self) -> None:
+        """Who may read the bucket at hand, and what to share."""
+        await self.sharing.run(self._selection())
 
     async def copy(self) -> None:
         """Copy the cursor row's key, path or URL to the clipboard."""

@@ -1,0 +1,48 @@
+"""The operation keys' actions: each starts a dialog flow of `operations.py`
+as a named worker, so that app.py keeps to the panes and navigation."""
+
+from __future__ import annotations
+
+from allas_tui.ui.operations import Operations
+
+
+class OperationKeys:
+    """Actions of the app's operation keys (a mixin of `AllasApp`)."""
+
+    operations: Operations
+
+    def action_new_bucket(self) -> None:
+        """Create a bucket."""
+        self.operations.start("new bucket", self.operations.new_bucket)
+
+    def action_open_by_name(self) -> None:
+        """Open a bucket by name (shared buckets are not listed)."""
+        self.operations.start("open bucket", self.operations.open_by_name)
+
+    def action_upload(self) -> None:
+        """Upload into the current bucket and folder."""
+        self.operations.start("upload", self.operations.upload)
+
+    def action_download(self) -> None:
+        """Download the marked rows, or the cursor row."""
+        self.operations.start("download", self.operations.download)
+
+    def action_delete(self) -> None:
+        """Delete the marked rows, or the cursor row, after confirming."""
+        self.operations.start("delete", self.operations.delete)
+
+    def action_details(self) -> None:
+        """Show the details of the cursor row."""
+        self.operations.details()
+
+    def action_copy(self) -> None:
+        """Copy the cursor row's path, key or URL to the clipboard."""
+        self.operations.start("copy", self.operations.copy)
+
+    def action_share(self) -> None:
+        """Who may read the bucket at hand; make it public, grant, link."""
+        self.operations.start("share", self.operations.share)
+
+    def action_quit_app(self) -> None:
+        """Quit, asking first when transfers are running."""
+        self.operations.start("quit", self.operations.quit)
