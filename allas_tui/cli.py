@@ -178,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         keymap=config.keys,
         journal=Journal(args.journal),
         warnings=discovery.warnings,
+        config_path=config.path,
+        limits=config.limits,
     )
     app.run()
     return int(app.return_code or 0)

@@ -9,6 +9,7 @@ from typing import Any
 
 import platformdirs
 
+from allas_tui.storage.limits import AllasLimits
 from allas_tui.storage.settings import CONFLICT_POLICIES, TransferSettings
 
 APP_NAME = "allas-tui"
@@ -33,6 +34,8 @@ class AppConfig:
     """Chunk threshold, chunk size and concurrency."""
     keys: dict[str, str] = field(default_factory=dict)
     """Remapped keys: binding id → comma-separated keys, e.g. upload = "u,ctrl+u"."""
+    limits: AllasLimits = field(default_factory=AllasLimits)
+    """The project's limits, where they are not Allas's defaults (a larger quota)."""
 
 
 class ConfigError(Exception):
@@ -47,6 +50,8 @@ _SIZE_UNITS = {
     "mib": 1024**2,
     "g": 1024**3,
     "gib": 1024**3,
+    "t": 1024**4,
+    "tib": 1024**4,
 }
 
 
@@ -55,7 +60,7 @@ def parse_size(value: int | str) -> int:
     if isinstance(value, int):
         return value
     text = value.strip().lower().replace(" ", "")
-    number = text.rstrip("kmgib")
+    number = text.rstrip("kmgtib")
     unit = text[len(number) :]
     if not number.isdigit() or unit not in _SIZE_UNITS:
         raise ConfigError(f"Not a size: {value!r} (write for example 64MiB).")
@@ -92,6 +97,7 @@ def load_config(path: Path | None = None) -> AppConfig:
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: [transfers]: {exc}") from exc
+    limits = _limits(path, data.get("limits", {}))
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"{path}: [profiles] must be a table of tables.")
@@ -104,4 +110,18 @@ def load_config(path: Path | None = None) -> AppConfig:
         default_profile=data.get("default_profile"),
         profiles={str(k): dict(v) for k, v in profiles.items()},
         transfers=settings,
+        limits=limits,
     )
+
+
+def _limits(path: Path, table: dict[str, Any]) -> AllasLimits:
+    defaults = AllasLimits()
+    try:
+        return AllasLimits(
+            quota_bytes=parse_size(table.get("quota", defaults.quota_bytes)),
+            buckets=int(table.get("buckets", defaults.buckets)),
+            objects_per_bucket=int(table.get("objects_per_bucket", defaults.objects_per_bucket)),
+            warn_at=float(table.get("warn_at", defaults.warn_at)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: [limits]: {exc}") from exc

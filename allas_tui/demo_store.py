@@ -78,6 +78,11 @@ def seed_demo(profile: ConnectionProfile) -> None:
             for month in range(1, 13):
                 put("climate-era5", f"era5/{year}/{month:02d}/t2m.nc", rng.randint(40_000, 90_000))
         put("climate-era5", "notebooks/analysis.ipynb", 48_000)
+        script = folder / "regrid.py"
+        script.write_text(REGRID_SCRIPT)
+        backend.upload_file(script, "climate-era5", "scripts/regrid.py")
+        meta = {"author": "jdoe", "method": "bilinear"}
+        backend.update_metadata("climate-era5", "scripts/regrid.py", meta, "text/x-python")
         for run in range(1, 4):
             for sample in range(1, 25):
                 key = f"run{run:02d}/sample_{sample:04d}.fastq.gz"
@@ -94,6 +99,28 @@ def seed_demo(profile: ConnectionProfile) -> None:
 
 SWIFT_SLO = ("genomics-runs", "reference/hg19.fa.gz")
 """The demo's Swift large object, as OpenStack Swift's s3api shows one over S3."""
+
+
+REGRID_SCRIPT = '''"""Regrid ERA5 2 m temperature to a 0.25 degree grid, one month at a time."""
+
+from pathlib import Path
+
+import xarray as xr
+
+GRID = xr.Dataset(coords={"lat": range(-90, 91), "lon": range(0, 360)})
+
+
+def regrid(month: Path, out: Path) -> None:
+    """Interpolate one month of hourly t2m onto GRID and write it next to `out`."""
+    data = xr.open_dataset(month)
+    data.t2m.interp_like(GRID).to_netcdf(out / month.name)
+
+
+if __name__ == "__main__":
+    for path in sorted(Path("era5").glob("*/*/t2m.nc")):
+        regrid(path, Path("regridded"))
+'''
+"""A text object of the demo, for previews."""
 
 
 def _seed_swift_large_object(backend: StorageBackend, path: Path) -> None:

@@ -93,6 +93,39 @@ async def sharing(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+async def preview(pilot: Pilot[int]) -> None:
+    """v on a Python script of the climate bucket: the start of it, highlighted."""
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    await pilot.press("v")
+    await settle(pilot)
+
+
+async def find(pilot: Pilot[int]) -> None:
+    """f in the genomics bucket: every sample_000?.fastq.gz of every run."""
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    await pilot.press(*"sample_000?.fastq.gz", "enter")
+    await settle(pilot)
+
+
+async def metadata(pilot: Pilot[int]) -> None:
+    """e on the climate bucket's script: its content type and user metadata."""
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+
+
 async def transfers_in_progress(pilot: Pilot[int]) -> None:
     """The transfer panel with one upload running, one queued, one done and one failed."""
     await settle(pilot)
@@ -148,6 +181,9 @@ SCENES: dict[str, Scene] = {
     "transfers": transfers_in_progress,
     "large-objects": large_objects,
     "sharing": sharing,
+    "preview": preview,
+    "find": find,
+    "metadata": metadata,
 }
 """Screenshot name → scene."""
 

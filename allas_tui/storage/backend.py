@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -139,6 +140,13 @@ class StorageBackend(abc.ABC):
     def head_object(self, bucket: str, key: str) -> ObjectHead:
         """All metadata of one object, including its large-object kind."""
 
+    @abc.abstractmethod
+    def update_metadata(
+        self, bucket: str, key: str, metadata: dict[str, str], content_type: str
+    ) -> None:
+        """Replace the object's user metadata (names lower-case, without the
+        protocol's prefix) and set its content type; its bytes stay as they are."""
+
     def head_many(self, bucket: str, keys: list[str]) -> Iterator[tuple[str, ObjectHead | None]]:
         """HEADs of `keys`, a few at once, each with its key as it comes; None
         for an object that is gone or cannot be read (it just stays unknown)."""
@@ -151,6 +159,16 @@ class StorageBackend(abc.ABC):
 
         with ThreadPoolExecutor(HEADS_AT_ONCE, thread_name_prefix="allas-head") as pool:
             yield from pool.map(head, keys)
+
+    def read_start(self, bucket: str, key: str, limit: int) -> tuple[ObjectHead, bytes]:
+        """The object's head and its first `limit` bytes (or all, if fewer), in
+        one ranged GET: a preview of a 100 GB object costs what one of 64 kB does."""
+        head = self.head_object(bucket, key)
+        received = bytearray()
+        length = min(limit, head.size)
+        if length:
+            self.chunks.read_range(bucket, key, 0, length, None, received.extend, threading.Event())
+        return head, bytes(received)
 
     def object_exists(self, bucket: str, key: str) -> bool:
         """Whether `key` is in `bucket` (one HEAD)."""

@@ -24,6 +24,19 @@ def download_caveat(protocol: Protocol, kind: ObjectKind) -> str | None:
     return None
 
 
+def in_place_caveat(protocol: Protocol, kind: ObjectKind) -> str | None:
+    """Why an object of `kind` cannot be changed in place (metadata, a server-side
+    copy onto itself) over `protocol`, or None."""
+    if protocol is Protocol.S3 and kind.is_manifest:
+        return (
+            f"it is {_SWIFT_NAMES[kind]}: over S3, changing it in place means copying it "
+            "onto itself, which would make it a plain object and leave its segments behind"
+        )
+    return None
+
+
+IN_PLACE_ADVICE = "Log in over Swift to change it in place."
+
 DOWNLOAD_ADVICE = (
     "To have each segment's MD5 checked, download it with a Swift login "
     "(allas-conf, or OS_* variables)."

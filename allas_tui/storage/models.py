@@ -110,6 +110,8 @@ class AccountUsage:
     bytes_used: int | None
     object_count: int | None
     bucket_count: int | None
+    quota_bytes: int | None = None
+    """The project's own quota, where the server tells it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.errors import StorageError
+from allas_tui.storage.errors import NotSupported, StorageError
+from allas_tui.storage.mixing import IN_PLACE_ADVICE, in_place_caveat
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -30,7 +32,7 @@ from allas_tui.storage.s3_errors import s3_errors
 from allas_tui.storage.s3_listing import read_listings_quickly
 from allas_tui.storage.s3_login import S3Login
 from allas_tui.storage.s3_sharing import S3Sharing
-from allas_tui.storage.settings import TransferSettings
+from allas_tui.storage.settings import MAX_SINGLE_OBJECT, TransferSettings
 from allas_tui.storage.tls import refuse_cut_answers
 
 if TYPE_CHECKING:
@@ -189,6 +191,30 @@ class S3Backend(StorageBackend):
         with self._errors("read", bucket, key):
             r = self.client.head_object(Bucket=bucket, Key=key)
         return s3_head(key, r)
+
+    def update_metadata(
+        self, bucket: str, key: str, metadata: dict[str, str], content_type: str
+    ) -> None:
+        head = self.head_object(bucket, key)
+        caveat = in_place_caveat(Protocol.S3, head.kind)
+        if caveat:
+            raise NotSupported(
+                f"The metadata of {key!r} was not changed: {caveat}.", hint=IN_PLACE_ADVICE
+            )
+        extra = {
+            "Metadata": metadata,
+            "MetadataDirective": "REPLACE",
+            "ContentType": content_type,
+            "CopySourceIfMatch": f'"{head.etag}"',  # a changed object is not overwritten
+        }
+        # one server-side copy up to S3's 5 GiB; beyond it, a multipart copy
+        config = TransferConfig(
+            multipart_threshold=MAX_SINGLE_OBJECT, multipart_chunksize=MAX_SINGLE_OBJECT
+        )
+        with self._errors("change the metadata of", bucket, key):
+            self.client.copy(
+                {"Bucket": bucket, "Key": key}, bucket, key, ExtraArgs=extra, Config=config
+            )
 
     def delete_object(self, bucket: str, key: str) -> None:
         with self._errors("delete", bucket, key):

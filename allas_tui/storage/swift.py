@@ -41,6 +41,8 @@ LIST_PAGE_SIZE = 10_000
 """Swift's largest page."""
 _MANIFEST_KINDS = (ObjectKind.SLO, ObjectKind.DLO)
 """Objects whose delete must take segments with it."""
+_LARGE_OBJECT_METADATA = frozenset({"static-large-object"})
+"""Metadata radosgw keeps on a Swift SLO; a POST must send it back."""
 _AFTER_EVERYTHING = "\U0010ffff"
 """Sorts after any character, so `folder/` + this as a marker skips the folder."""
 
@@ -181,6 +183,7 @@ class SwiftBackend(StorageBackend):
             number("x-account-bytes-used"),
             number("x-account-object-count"),
             number("x-account-container-count"),
+            number("x-account-meta-quota-bytes"),
         )
 
     # -- listing ----------------------------------------------------------
@@ -231,6 +234,19 @@ class SwiftBackend(StorageBackend):
         with self._errors("read", bucket, key):
             headers = self.connections.get().head_object(bucket, key)
         return swift_head(key, headers)
+
+    def update_metadata(
+        self, bucket: str, key: str, metadata: dict[str, str], content_type: str
+    ) -> None:
+        head = self.head_object(bucket, key)
+        # a POST replaces every metadata item: keep the ones that make a large object
+        kept = {k: v for k, v in head.metadata.items() if k in _LARGE_OBJECT_METADATA}
+        headers = {f"X-Object-Meta-{k}": v for k, v in {**metadata, **kept}.items()}
+        headers["Content-Type"] = content_type
+        if head.manifest:  # a DLO is its manifest header: without it, it empties
+            headers["X-Object-Manifest"] = head.manifest
+        with self._errors("change the metadata of", bucket, key):
+            self.connections.get().post_object(bucket, key, headers)
 
     def delete_object(self, bucket: str, key: str) -> None:
         self._delete_with_segments(bucket, self.head_object(bucket, key))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from textual import work
@@ -18,11 +19,13 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState, g
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.discovery import Discovery
 from allas_tui.storage.errors import StorageError, TokenExpired
+from allas_tui.storage.limits import AllasLimits
 from allas_tui.storage.models import BucketInfo
 from allas_tui.storage.profiles import ConnectionProfile, open_backend
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.queue import TransferQueue
+from allas_tui.ui.bookmarking import BookmarkFlow
 from allas_tui.ui.commands import palette_commands
 from allas_tui.ui.crash import CrashGuardedApp, secrets_of
 from allas_tui.ui.keys import APP_KEYS
@@ -93,11 +96,15 @@ class AllasApp(OperationKeys, CrashGuardedApp):
         clock: Callable[[], float] | None = None,
         journal: Journal | None = None,
         warnings: Iterable[str] = (),
+        config_path: Path | None = None,
+        limits: AllasLimits | None = None,
     ) -> None:
         """Open `profile`, or the demo store when it is None. With a `discovery`
         and no profile, first say where credentials were looked for. With a
         `journal`, transfers survive the app and unfinished ones are offered.
-        `warnings` are shown as the app starts (files exposing a secret)."""
+        `warnings` are shown as the app starts (files exposing a secret).
+        Bookmarks are kept in the config file at `config_path`; `limits` are
+        Allas's, unless the config file says the project has others."""
         super().__init__()
         self.profile = profile
         self.settings = settings or TransferSettings()
@@ -112,13 +119,14 @@ class AllasApp(OperationKeys, CrashGuardedApp):
         self.location = Location()
         """What the object table shows."""
         self.buckets: list[BucketInfo] = []
-        self.operations = Operations(self)
+        self.operations = Operations(self, limits or AllasLimits())
         self.relogin = ReloginFlow(self)
         self._generation = 0
         self._return_to: str | None = None
         self.show_segments = False
         """Whether segment buckets and folders are listed (`.` toggles)."""
         self.true_sizes = TrueSizes(self)
+        self.bookmarks = BookmarkFlow(self, config_path)
         self._demo_store: object | None = None
 
     def compose(self) -> ComposeResult:
@@ -237,6 +245,7 @@ class AllasApp(OperationKeys, CrashGuardedApp):
         self.set_status(f"Connected with {message.profile.name} ({message.profile.source})")
         self.open_location(Location(), listed=message.buckets)
         self.query_one(ObjectTable).focus()
+        self.operations.start("check limits", self.operations.project.warn_if_near)
 
     # -- listing ----------------------------------------------------------------
     def open_location(
@@ -256,7 +265,7 @@ class AllasApp(OperationKeys, CrashGuardedApp):
         if not same_place:
             pane.forget_filter()
         pane.table.reset("Listing...", keep_marks=same_place)
-        pane.hidden_segments = 0
+        pane.hidden_segments = pane.scanned_names = 0
         pane.update_subtitle("listing...")
         if listed is not None:
             page = bucket_page(location, self._generation, listed, self.show_segments)
@@ -289,9 +298,11 @@ class AllasApp(OperationKeys, CrashGuardedApp):
         table.store.extend(page.rows)
         table.rows_changed()
         pane.hidden_segments += page.hidden
+        pane.scanned_names += page.scanned
         if page.buckets is not None:
             self.buckets = page.buckets
-            self.query_one(BucketTree).show_buckets(shown_buckets(page.buckets, self.show_segments))
+            tree = self.query_one(BucketTree)
+            tree.show_buckets(self.visible_buckets(), self.bookmarks.locations())
         if self._return_to is not None and self._return_to in {r.key for r in page.rows}:
             table.move_to_key(self._return_to)
             self._return_to = None
@@ -301,8 +312,16 @@ class AllasApp(OperationKeys, CrashGuardedApp):
             table.set_placeholder(empty_text(page.location))
             pane.presort()
             settle_large_listing(loaded)
-            pane.update_subtitle()
-            self.set_status(f"{visible(page.location.label)}: {loaded:,} entries")
+            label = visible(page.location.label)
+            if page.location.pattern:
+                searched = f"{pane.scanned_names:,} names searched"
+                pane.update_subtitle(searched)
+                self.set_status(f"{label}: {loaded:,} found, {searched}")
+            else:
+                pane.update_subtitle()
+                self.set_status(f"{label}: {loaded:,} entries")
+        elif page.location.pattern:
+            pane.update_subtitle(f"searching... {pane.scanned_names:,} names looked at")
         else:
             pane.update_subtitle(f"listing... {loaded:,} so far")
             self.set_status(f"Listing... {loaded:,} objects so far")
@@ -311,7 +330,9 @@ class AllasApp(OperationKeys, CrashGuardedApp):
     def on_object_table_opened(self, message: ObjectTable.Opened) -> None:
         """Enter on a row: into a bucket or folder, or an object's details."""
         row = message.row
-        if row.kind is RowKind.OBJECT:
+        if row.kind is RowKind.OBJECT and self.location.pattern:  # a found object: its folder
+            self.open_location(self.location.folder_of(row.key), return_to=row.key)
+        elif row.kind is RowKind.OBJECT:
             self.operations.details()
         else:
             self.open_location(self.location.child(row.key))
@@ -335,6 +356,10 @@ class AllasApp(OperationKeys, CrashGuardedApp):
     def refresh_listing(self) -> None:
         """List the current location again, keeping the cursor on its row."""
         self.open_location(self.location, return_to=cursor_key(self))
+
+    def visible_buckets(self) -> list[BucketInfo]:
+        """The buckets listed, without segment buckets unless they are shown."""
+        return shown_buckets(self.buckets, self.show_segments)
 
     def action_toggle_segments(self) -> None:
         """Show or hide segment storage, and list again."""

@@ -31,11 +31,26 @@ def palette_commands(app: AllasApp, screen: Screen[object]) -> Iterator[SystemCo
     )
     yield SystemCommand("object: details", "Every header and metadata item (i)", app.action_details)
     yield SystemCommand(
+        "project: usage and login",
+        "Storage URL, token expiry, usage against the limits (P)",
+        app.action_project,
+    )
+    yield SystemCommand(
+        "bucket: bookmark", "Bookmark this bucket or folder, or drop it (B)", app.action_bookmark
+    )
+    yield SystemCommand(
         "bucket: sharing",
         "Public or private, grants to projects, time-limited links (S)",
         app.action_share,
     )
     yield SystemCommand("object: copy", "Copy the path, key or URL (y)", app.action_copy)
+    yield SystemCommand(
+        "object: edit metadata", "Content type and user metadata (e)", app.action_edit_metadata
+    )
+    yield SystemCommand("object: preview", "The start of an object (v)", app.action_preview)
+    yield SystemCommand(
+        "object: find", "Find objects by name under this folder (f)", app.action_find
+    )
     for pane in screen.query(ObjectPane):  # absent when called over a dialog
         yield SystemCommand("view: filter", "Filter the list as you type (/)", pane.action_filter)
         yield SystemCommand("view: sort", "Sort by name, size or date (s)", pane.action_cycle_sort)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.models import BucketInfo
 from allas_tui.storage.swift_segments import is_segment_bucket, is_segment_folder
+from allas_tui.ui.finding import found_objects
 from allas_tui.ui.location import DELIMITER, Location
 from allas_tui.ui.widgets.object_rows import (
     LARGE_LISTING,
@@ -35,6 +36,8 @@ class RowPage:
     """When the location is the bucket list, every bucket, shown or not."""
     hidden: int = 0
     """Segment buckets or folders left out of `rows`."""
+    scanned: int = 0
+    """For a find, the names the page looked at (`rows` are the matches)."""
 
 
 def shown_buckets(buckets: list[BucketInfo], show_segments: bool) -> list[BucketInfo]:
@@ -66,6 +69,11 @@ def row_pages(
         yield bucket_page(location, generation, backend.list_buckets(), show_segments)
         return
     prefix = location.prefix
+    if location.pattern:
+        for found, scanned in found_objects(backend, location, cancelled):
+            rows = [object_row(o, prefix) for o in found]
+            yield RowPage(location, generation, rows, scanned=scanned)
+        return
     for page in backend.iter_pages(location.bucket, prefix, DELIMITER, first_page_size=FIRST_PAGE):
         if cancelled():
             return
@@ -94,6 +102,8 @@ def empty_text(location: Location) -> str:
     """What the table says where a listing found nothing."""
     if location.bucket is None:
         return "No buckets yet. Press n to create one."
+    if location.pattern:
+        return f"No names under {location.bucket}/{location.prefix} match {location.pattern!r}."
     if location.prefix:
         return "Folder is empty."
     return "Bucket is empty. Press u to upload."

@@ -15,12 +15,16 @@ class Location:
     bucket: str | None = None
     prefix: str = ""
     """The pseudo-folder inside the bucket, ending in the delimiter, or empty."""
+    pattern: str = ""
+    """When set, the objects anywhere under `prefix` whose names match it (a find)."""
 
     @property
     def parent(self) -> Location:
         """One level up: the enclosing folder, the bucket, or the bucket list."""
         if self.bucket is None:
             return self
+        if self.pattern:  # a find goes back to the folder it searched
+            return Location(self.bucket, self.prefix)
         if not self.prefix:
             return Location()
         trimmed = self.prefix.rstrip(DELIMITER)
@@ -38,4 +42,11 @@ class Location:
         """How the location reads in titles: `bucket/folder/`."""
         if self.bucket is None:
             return "Buckets"
+        if self.pattern:
+            return f"{self.bucket}/{self.prefix} · find {self.pattern}"
         return f"{self.bucket}/{self.prefix}"
+
+    def folder_of(self, key: str) -> Location:
+        """The folder of this bucket that holds `key`."""
+        cut = key.rfind(DELIMITER)
+        return Location(self.bucket, key[: cut + 1] if cut >= 0 else "")

@@ -3,6 +3,7 @@ as a named worker, so that app.py keeps to the panes and navigation."""
 
 from __future__ import annotations
 
+from allas_tui.ui.bookmarking import BookmarkFlow
 from allas_tui.ui.operations import Operations
 
 
@@ -10,6 +11,7 @@ class OperationKeys:
     """Actions of the app's operation keys (a mixin of `AllasApp`)."""
 
     operations: Operations
+    bookmarks: BookmarkFlow
 
     def action_new_bucket(self) -> None:
         """Create a bucket."""
@@ -38,6 +40,26 @@ class OperationKeys:
     def action_copy(self) -> None:
         """Copy the cursor row's path, key or URL to the clipboard."""
         self.operations.start("copy", self.operations.copy)
+
+    def action_find(self) -> None:
+        """Find objects by name anywhere under the folder."""
+        self.operations.start("find", self.operations.find)
+
+    def action_preview(self) -> None:
+        """The first bytes of the cursor object, as highlighted text or hex."""
+        self.operations.start("preview", self.operations.preview)
+
+    def action_edit_metadata(self) -> None:
+        """Edit the cursor object's content type and user metadata."""
+        self.operations.start("edit metadata", self.operations.edit_metadata)
+
+    def action_bookmark(self) -> None:
+        """Bookmark the bucket or folder at hand, or drop its bookmark."""
+        self.bookmarks.toggle()
+
+    def action_project(self) -> None:
+        """The login, the token's expiry, and the project's usage against its limits."""
+        self.operations.start("project", self.operations.project.show)
 
     def action_share(self) -> None:
         """Who may read the bucket at hand; make it public, grant, link."""

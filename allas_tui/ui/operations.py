@@ -15,15 +15,25 @@ from rich.filesize import decimal
 from rich.text import Text
 
 from allas_tui.storage.bucket_names import check_bucket_name
-from allas_tui.storage.errors import InvalidBucketName
-from allas_tui.storage.mixing import DOWNLOAD_ADVICE, download_caveat
+from allas_tui.storage.errors import InvalidBucketName, NotSupported
+from allas_tui.storage.limits import AllasLimits
+from allas_tui.storage.mixing import (
+    DOWNLOAD_ADVICE,
+    IN_PLACE_ADVICE,
+    download_caveat,
+    in_place_caveat,
+)
 from allas_tui.storage.object_heads import refine_by_listing
 from allas_tui.ui.copying import copy_flow
 from allas_tui.ui.deleting import DeleteFlow
 from allas_tui.ui.location import Location
+from allas_tui.ui.previewing import PREVIEW_BYTES, Preview, as_text
+from allas_tui.ui.project_info import ProjectInfo
 from allas_tui.ui.safe_text import visible
 from allas_tui.ui.screens.confirm import Choice, ConfirmScreen
 from allas_tui.ui.screens.details import DetailsScreen
+from allas_tui.ui.screens.metadata import MetadataScreen
+from allas_tui.ui.screens.preview import PreviewScreen
 from allas_tui.ui.screens.prompt import PromptScreen
 from allas_tui.ui.selection import Selection, current_selection
 from allas_tui.ui.sharing import SharingFlow
@@ -48,8 +58,9 @@ def bucket_name_problem(name: str) -> str | None:
 class Operations:
     """The flows behind n, o, u, d, x, i and q."""
 
-    def __init__(self, app: AllasApp) -> None:
+    def __init__(self, app: AllasApp, limits: AllasLimits) -> None:
         self.app = app
+        self.project = ProjectInfo(app, limits)
         self.deleting = DeleteFlow(app)
         self.transfers = TransferFlows(app)
         self.sharing = SharingFlow(app)
@@ -104,6 +115,66 @@ class Operations:
         )
         if name:
             self.app.open_location(Location(name))
+
+    async def find(self) -> None:
+        """Ask for a pattern, then list what matches anywhere under the folder."""
+        app = self.app
+        here = app.location
+        row = self._selection().cursor
+        if here.bucket is None:
+            if row is None or row.kind is not RowKind.BUCKET:
+                app.notify("Open a bucket, or put the cursor on one, to search it.")
+                return
+            here = Location(row.key)
+        pattern = await app.push_screen_wait(
+            PromptScreen(
+                f"Find in {visible(here.bucket or '')}/{visible(here.prefix)}",
+                "Names anywhere under this folder: a pattern such as *.fastq.gz or\n"
+                "run0?/*.bam, or any part of a name. Case is ignored.",
+                value=here.pattern,
+                check=lambda text: None if text.strip() else "Type a pattern.",
+            )
+        )
+        if pattern:
+            app.open_location(Location(here.bucket, here.prefix, pattern.strip()))
+
+    async def preview(self) -> None:
+        """The first bytes of the cursor object, as text or hex."""
+        app, selection = self.app, self._selection()
+        row, bucket = selection.cursor, selection.location.bucket
+        if app.backend is None or row is None or bucket is None or row.kind is not RowKind.OBJECT:
+            app.notify("Put the cursor on an object to preview it.", severity="warning")
+            return
+        backend, key = app.backend, row.key
+        head, data = await app.in_thread(
+            lambda: backend.read_start(bucket, key, PREVIEW_BYTES), f"preview {visible(key)}"
+        )
+        text = as_text(data, cut=len(data) < head.size)
+        await app.push_screen_wait(PreviewScreen(key, Preview(data, head.size, text)))
+
+    async def edit_metadata(self) -> None:
+        """Edit the cursor object's content type and user metadata."""
+        app, selection = self.app, self._selection()
+        row, bucket = selection.cursor, selection.location.bucket
+        if app.backend is None or row is None or bucket is None or row.kind is not RowKind.OBJECT:
+            app.notify("Put the cursor on an object to edit its metadata.", severity="warning")
+            return
+        backend, key = app.backend, row.key
+        head = await app.in_thread(lambda: backend.head_object(bucket, key), "head")
+        head = refine_by_listing(head, -1 if row.size is None else row.size)
+        caveat = in_place_caveat(backend.protocol, head.kind)
+        if caveat:
+            app.report_error(NotSupported(f"{visible(key)}: {caveat}.", hint=IN_PLACE_ADVICE))
+            return
+        screen = MetadataScreen(key, head.content_type or "", dict(head.metadata))
+        edit = await app.push_screen_wait(screen)
+        if edit is None:
+            return
+        await app.in_thread(
+            lambda: backend.update_metadata(bucket, key, edit.metadata, edit.content_type),
+            f"update metadata of {visible(key)}",
+        )
+        app.notify(f"Saved the metadata of {visible(key)}", markup=False)
 
     async def share(self) -> None:
         """Who may read the bucket at hand, and what to share."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import ClassVar
 
@@ -70,14 +71,16 @@ class BucketTree(Tree[Location]):
         """Where folders are listed from; set once connected."""
         self._loaded: set[int] = set()
 
-    def show_buckets(self, buckets: list[BucketInfo]) -> None:
-        """Replace the tree's contents with `buckets`."""
+    def show_buckets(self, buckets: list[BucketInfo], bookmarks: Sequence[Location] = ()) -> None:
+        """Replace the tree's contents with `bookmarks` (marked ★) and `buckets`."""
         self.clear()
         self._loaded.clear()
+        for place in bookmarks:
+            self._add_folder_node(self.root, place, f"★ {place.label}")
         for bucket in buckets:
             self._add_folder_node(self.root, Location(bucket.name), bucket.name)
         self.border_subtitle = count(len(buckets), "bucket")
-        if buckets:
+        if self.root.children:
             self.move_cursor(self.root.children[0])
 
     def _add_folder_node(self, parent: TreeNode[Location], location: Location, name: str) -> None:

@@ -31,6 +31,8 @@ class ObjectPane(Vertical):
     _listing_note: str | None = None
     hidden_segments = 0
     """Segment buckets or folders the listing left out (`.` shows them)."""
+    scanned_names = 0
+    """For a find, the names looked at so far."""
     _filter_pending = False
     """A step of the filter is scheduled (after a refresh, or after queued messages)."""
 
