@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         warnings=discovery.warnings,
         config_path=config.path,
         limits=config.limits,
+        profiles=discovery.profiles,
     )
     app.run()
     return int(app.return_code or 0)

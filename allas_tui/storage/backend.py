@@ -13,6 +13,7 @@ from allas_tui.storage.chunk_primitives import ChunkPrimitives
 from allas_tui.storage.control import TransferControl
 from allas_tui.storage.downloading import DownloadResult, ObjectDownload
 from allas_tui.storage.errors import NotFound, StorageError
+from allas_tui.storage.keystone_projects import KeystoneProject
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -26,6 +27,7 @@ from allas_tui.storage.progress import ProgressCallback
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.storage.settings import TransferSettings
 from allas_tui.storage.sharing import Sharing
+from allas_tui.storage.swift_login import SwiftLogin
 from allas_tui.storage.uploading import FileUpload, UploadResult
 
 HEADS_AT_ONCE = 4
@@ -77,6 +79,15 @@ class StorageBackend(abc.ABC):
         """Log in again with `password` and use the new token from now on.
         Blocking; raises WrongCredentials if the password is refused."""
         raise NotImplementedError("this login cannot take a password")
+
+    def keystone_projects(self) -> list[KeystoneProject]:
+        """The projects this login's user may switch to, where Keystone tells
+        (Swift logins); blocking."""
+        return []
+
+    def login_scoped_to(self, project: KeystoneProject) -> SwiftLogin:
+        """This login, for another of the user's projects; blocking."""
+        raise NotImplementedError("only Keystone logins have other projects")
 
     def secrets(self) -> list[str]:
         """Every secret this login holds now (passwords, keys, tokens), so

@@ -14,6 +14,7 @@ from allas_tui.storage import errors
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.chunk_models import UploadedPart
+from allas_tui.storage.keystone_projects import KeystoneProject, list_projects, login_for_project
 from allas_tui.storage.models import (
     AccountUsage,
     BucketInfo,
@@ -116,6 +117,22 @@ class SwiftBackend(StorageBackend):
         self.login = login
         self.connections.use_login(login, session)
         self._chunk_connections.use_login(login, session)
+
+    def _token(self) -> str:
+        """The token in use: the session's (a password login), else the one given."""
+        if self.connections.current_token is None and self.login.can_relogin:
+            self.connections.get().get_auth()  # logs in
+        return self.connections.current_token or str(self.login.token)
+
+    def keystone_projects(self) -> list[KeystoneProject]:
+        if not self.login.auth_url:
+            return []
+        with self._errors("list the Keystone projects of"):
+            return list_projects(self.login, self._token())
+
+    def login_scoped_to(self, project: KeystoneProject) -> SwiftLogin:
+        with self._errors(f"switch to {project.name!r} from"):
+            return login_for_project(self.login, self._token(), project)
 
     def secrets(self) -> list[str]:
         token = self.connections.current_token

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from allas_tui.transfers.jobs import Direction, TransferJob
+from allas_tui.transfers.jobs import Direction, Login, TransferJob
 
 
 @dataclass(eq=False)
@@ -18,6 +18,9 @@ class Batch:
     """What the user asked for, e.g. "upload data/ to bucket/x/"."""
     policy: str
     """The conflict policy; "ask" until the user answers, once for the batch."""
+    login: Login | None = None
+    """The login (backend and journal account) its jobs run with: the queue's
+    current one when the batch began, whatever project the app shows later."""
     counting: bool = True
     """True while the walk is still finding jobs, so the total is not final."""
     found: int = 0

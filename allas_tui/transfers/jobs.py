@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.control import TransferControl
 
 
@@ -14,6 +15,14 @@ class Direction(enum.StrEnum):
 
     UPLOAD = "upload"
     DOWNLOAD = "download"
+
+
+@dataclass(frozen=True, eq=False)
+class Login:
+    """A backend, and the account the journal files its jobs under."""
+
+    backend: StorageBackend
+    account: str
 
 
 class JobState(enum.StrEnum):
@@ -80,6 +89,8 @@ class TransferJob:
     """Requests of this job retried after a transient fault."""
     reused_bytes: int = 0
     """Bytes an earlier run had moved, which this run did not move again."""
+    login: Login | None = field(default=None, repr=False)
+    """Which login runs it; set as it is queued (its batch's)."""
 
     @property
     def fraction(self) -> float:

@@ -21,7 +21,7 @@ from allas_tui.storage.control import InFlight, LoginGate, TransferControl
 from allas_tui.storage.errors import StorageError, TransferCancelled, TransferSuspended
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.transfers.batches import Batch
-from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.transfers.jobs import Direction, JobState, Login, TransferJob
 from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.runner import JobRunner
 from allas_tui.transfers.snapshot import QueueSnapshot, Sampler
@@ -37,7 +37,9 @@ KEEP_FINISHED = 1_000
 
 
 class TransferQueue:
-    """Runs transfer jobs against one backend."""
+    """Runs transfer jobs. New batches use the current login (`use_login`
+    changes it); each job keeps the login it was queued with, so a project
+    switch leaves running transfers where they were going."""
 
     def __init__(
         self,
@@ -62,7 +64,9 @@ class TransferQueue:
         self._retry = RetryPolicy(settings.retries)
         self.login_gate = LoginGate() if backend.can_take_password else None
         """Where jobs wait for the user's password when the token expires."""
-        self._runner = JobRunner(backend, self._chunks, journal, self._park, self._resized)
+        self._login = Login(backend, account)
+        self._runners: dict[Login, JobRunner] = {}
+        """One per login (logins hash by identity)."""
         self._sampler = Sampler(clock)
         self._tally = Tally()
         self._jobs: list[TransferJob] = []
@@ -75,6 +79,29 @@ class TransferQueue:
         self._lock = threading.Lock()
         self._room = threading.Condition(self._lock)
         self._closing = False
+
+    def use_login(self, backend: StorageBackend, account: str) -> None:
+        """Run batches from now on with `backend`, journalled under `account`;
+        jobs already queued keep theirs."""
+        self.backend, self.account = backend, account
+        self._login = Login(backend, account)
+
+    def _runner_for(self, job: TransferJob) -> JobRunner:
+        login = job.login or self._login
+        with self._lock:
+            runner = self._runners.get(login)
+            if runner is None:
+                runner = JobRunner(
+                    login.backend, self._chunks, self.journal, self._park, self._resized
+                )
+                self._runners[login] = runner
+        return runner
+
+    def _journal_add(self, jobs: list[TransferJob]) -> None:
+        if self.journal is None:
+            return
+        for login in {j.login for j in jobs if j.login is not None}:
+            self.journal.add(login.account, [j for j in jobs if j.login is login])
 
     # -- adding work -----------------------------------------------------------
     def upload(
@@ -110,7 +137,11 @@ class TransferQueue:
         self, direction: Direction, what: str, policy: str | None, found: Iterator[Found]
     ) -> Batch:
         batch = Batch(
-            next(self._batch_ids), direction, what, policy or self.backend.settings.on_conflict
+            next(self._batch_ids),
+            direction,
+            what,
+            policy or self.backend.settings.on_conflict,
+            login=self._login,
         )
         with self._lock:
             self._batches[batch.batch_id] = batch
@@ -154,8 +185,8 @@ class TransferQueue:
             job.batch_id = batch.batch_id
             job.job_id = next(self._ids)
             job.control = self._control(job)
-        if self.journal is not None:
-            self.journal.add(self.account, [j for j in jobs if j.journal_id is None])
+            job.login = job.login or batch.login
+        self._journal_add([j for j in jobs if j.journal_id is None])
         with self._lock:
             self._jobs.extend(jobs)
             self._unstarted += len(jobs)
@@ -220,8 +251,7 @@ class TransferQueue:
             self._tally.reopened(job)
             job.state, job.error, job.note, job.done_bytes = JobState.QUEUED, None, "", 0
             job.control = self._control(job)
-        if self.journal is not None and again:
-            self.journal.add(self.account, again)
+        self._journal_add(again)
         with self._lock:
             self._unstarted += len(again)
         for job in again:
@@ -308,7 +338,7 @@ class TransferQueue:
         """Drop journalled jobs the user does not want to resume, cleaning up
         their partial files and unfinished uploads. Blocks: call from a thread."""
         for job in jobs:
-            self._runner.clean_up(job)
+            self._runner_for(job).clean_up(job)
             if self.journal is not None:
                 self.journal.remove(job)
 
@@ -336,7 +366,7 @@ class TransferQueue:
             job.policy = batch.policy
         self._tally.started(job)
         try:
-            state = self._runner.run(job)
+            state = self._runner_for(job).run(job)
         except TransferSuspended:
             self._tally.stopped(job)
             return  # the journal keeps it for the next start

@@ -45,6 +45,7 @@ from allas_tui.ui.safe_text import safe_text, visible
 from allas_tui.ui.screens.help import HelpScreen
 from allas_tui.ui.screens.login_failed import LoginFailedScreen
 from allas_tui.ui.screens.no_credentials import NoCredentialsScreen
+from allas_tui.ui.switching import ProjectSwitch
 from allas_tui.ui.true_sizes import TrueSizes
 from allas_tui.ui.widgets.bucket_tree import BucketTree
 from allas_tui.ui.widgets.object_pane import ObjectPane
@@ -98,13 +99,15 @@ class AllasApp(OperationKeys, CrashGuardedApp):
         warnings: Iterable[str] = (),
         config_path: Path | None = None,
         limits: AllasLimits | None = None,
+        profiles: Iterable[ConnectionProfile] = (),
     ) -> None:
         """Open `profile`, or the demo store when it is None. With a `discovery`
         and no profile, first say where credentials were looked for. With a
         `journal`, transfers survive the app and unfinished ones are offered.
         `warnings` are shown as the app starts (files exposing a secret).
         Bookmarks are kept in the config file at `config_path`; `limits` are
-        Allas's, unless the config file says the project has others."""
+        Allas's, unless the config file says the project has others. `profiles`
+        are the other logins found, offered by the project switch."""
         super().__init__()
         self.profile = profile
         self.settings = settings or TransferSettings()
@@ -127,6 +130,7 @@ class AllasApp(OperationKeys, CrashGuardedApp):
         """Whether segment buckets and folders are listed (`.` toggles)."""
         self.true_sizes = TrueSizes(self)
         self.bookmarks = BookmarkFlow(self, config_path)
+        self.switching = ProjectSwitch(self, list(profiles))
         self._demo_store: object | None = None
 
     def compose(self) -> ComposeResult:

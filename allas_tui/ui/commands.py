@@ -31,6 +31,11 @@ def palette_commands(app: AllasApp, screen: Screen[object]) -> Iterator[SystemCo
     )
     yield SystemCommand("object: details", "Every header and metadata item (i)", app.action_details)
     yield SystemCommand(
+        "project: switch",
+        "Another project or login; transfers keep theirs (p)",
+        app.action_switch_project,
+    )
+    yield SystemCommand(
         "project: usage and login",
         "Storage URL, token expiry, usage against the limits (P)",
         app.action_project,

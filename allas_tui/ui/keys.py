@@ -68,6 +68,14 @@ APP_KEYS: list[BindingType] = [
         tooltip="Bookmark this bucket or folder (kept in the config), or drop the bookmark",
     ),
     Binding(
+        "p",
+        "switch_project",
+        "Projects",
+        id="switch-project",
+        show=False,
+        tooltip="Switch to another project or login; transfers keep going with theirs",
+    ),
+    Binding(
         "P",
         "project",
         "Project",

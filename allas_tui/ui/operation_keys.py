@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from allas_tui.ui.bookmarking import BookmarkFlow
 from allas_tui.ui.operations import Operations
+from allas_tui.ui.switching import ProjectSwitch
 
 
 class OperationKeys:
@@ -12,6 +13,7 @@ class OperationKeys:
 
     operations: Operations
     bookmarks: BookmarkFlow
+    switching: ProjectSwitch
 
     def action_new_bucket(self) -> None:
         """Create a bucket."""
@@ -56,6 +58,10 @@ class OperationKeys:
     def action_bookmark(self) -> None:
         """Bookmark the bucket or folder at hand, or drop its bookmark."""
         self.bookmarks.toggle()
+
+    def action_switch_project(self) -> None:
+        """Switch to another project or login; transfers keep theirs."""
+        self.operations.start("switch project", self.switching.run)
 
     def action_project(self) -> None:
         """The login, the token's expiry, and the project's usage against its limits."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.filesize import decimal
 from rich.text import Text
 
+from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
 from allas_tui.storage.errors import InvalidBucketName, NotSupported
 from allas_tui.storage.limits import AllasLimits
@@ -38,7 +39,7 @@ from allas_tui.ui.screens.prompt import PromptScreen
 from allas_tui.ui.selection import Selection, current_selection
 from allas_tui.ui.sharing import SharingFlow
 from allas_tui.ui.transfer_flows import TransferFlows
-from allas_tui.ui.widgets.object_rows import RowKind
+from allas_tui.ui.widgets.object_rows import Row, RowKind
 from allas_tui.ui.widgets.object_table import ObjectTable
 from allas_tui.wording import count
 
@@ -138,14 +139,23 @@ class Operations:
         if pattern:
             app.open_location(Location(here.bucket, here.prefix, pattern.strip()))
 
-    async def preview(self) -> None:
-        """The first bytes of the cursor object, as text or hex."""
+    def _cursor_object(self, to_do: str) -> tuple[StorageBackend, str, Row] | None:
+        """The backend, bucket and row of the cursor object; None, having said
+        so, when the cursor is on no object."""
         app, selection = self.app, self._selection()
         row, bucket = selection.cursor, selection.location.bucket
         if app.backend is None or row is None or bucket is None or row.kind is not RowKind.OBJECT:
-            app.notify("Put the cursor on an object to preview it.", severity="warning")
+            app.notify(f"Put the cursor on an object to {to_do}.", severity="warning")
+            return None
+        return app.backend, bucket, row
+
+    async def preview(self) -> None:
+        """The first bytes of the cursor object, as text or hex."""
+        app, found = self.app, self._cursor_object("preview it")
+        if found is None:
             return
-        backend, key = app.backend, row.key
+        backend, bucket, row = found
+        key = row.key
         head, data = await app.in_thread(
             lambda: backend.read_start(bucket, key, PREVIEW_BYTES), f"preview {visible(key)}"
         )
@@ -154,12 +164,11 @@ class Operations:
 
     async def edit_metadata(self) -> None:
         """Edit the cursor object's content type and user metadata."""
-        app, selection = self.app, self._selection()
-        row, bucket = selection.cursor, selection.location.bucket
-        if app.backend is None or row is None or bucket is None or row.kind is not RowKind.OBJECT:
-            app.notify("Put the cursor on an object to edit its metadata.", severity="warning")
+        app, found = self.app, self._cursor_object("edit its metadata")
+        if found is None:
             return
-        backend, key = app.backend, row.key
+        backend, bucket, row = found
+        key = row.key
         head = await app.in_thread(lambda: backend.head_object(bucket, key), "head")
         head = refine_by_listing(head, -1 if row.size is None else row.size)
         caveat = in_place_caveat(backend.protocol, head.kind)

@@ -45,7 +45,11 @@ class ProjectInfo:
             local = expires.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
             left = time_left(expires, datetime.now(UTC)) or ""
             items["Token expires"] = f"{local} ({left})"
-            items["Log in again"] = "L (with the password)"
+            items["Log in again"] = (
+                "L, with the password, once it expires"
+                if backend.can_take_password
+                else "by itself, with the password it has"
+            )
         return items
 
     def usage_items(self, usage: AccountUsage) -> dict[str, str]:

@@ -179,7 +179,8 @@ class TransferFlows:
         """Give the app its queue on the first connection, then offer to resume
         what an earlier session left unfinished."""
         app = self.app
-        if app.queue is not None:
+        if app.queue is not None:  # a project switch: new batches use the new login
+            app.queue.use_login(backend, account_key(backend))
             return
         account = account_key(backend)
         clock = app.clock or time.monotonic
