@@ -11,6 +11,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from allas_tui.storage.profiles import ConnectionProfile
+from allas_tui.storage.s3_login import S3Login
 from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.app import AllasApp
@@ -126,6 +128,13 @@ async def metadata(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+async def project_switch(pilot: Pilot[int]) -> None:
+    """p: the other logins found (here, rclone remotes of two other projects)."""
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+
+
 async def transfers_in_progress(pilot: Pilot[int]) -> None:
     """The transfer panel with one upload running, one queued, one done and one failed."""
     await settle(pilot)
@@ -184,10 +193,22 @@ SCENES: dict[str, Scene] = {
     "preview": preview,
     "find": find,
     "metadata": metadata,
+    "project-switch": project_switch,
 }
 """Screenshot name → scene."""
 
 
+OTHER_LOGINS = [
+    ConnectionProfile(
+        name=f"rclone:s3allas-{project}",
+        source=f"rclone remote [s3allas-{project}] in ~/.config/rclone/rclone.conf",
+        s3=S3Login(access_key="unused", secret_key="unused", project=project),
+    )
+    for project in ("project_2005678", "project_2009999")
+]
+"""What the project switch offers in the scenes: other projects' rclone remotes."""
+
+
 def demo_app() -> AllasApp:
     """The app on the demo store, with the fixed clock."""
-    return AllasApp(profile=None, clock=FixedClock())
+    return AllasApp(profile=None, clock=FixedClock(), profiles=OTHER_LOGINS)

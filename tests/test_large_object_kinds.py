@@ -21,10 +21,20 @@ import pytest
 from conftest import SMALL_CHUNKS, Stack, remove_bucket, unique_name
 from test_browser_story import profile_for
 from textual.pilot import Pilot
-from ui_driver import cursor_to, open_row, shown_keys, table, type_text, wait_for, wait_idle
+from ui_driver import (
+    cursor_to,
+    open_row,
+    shown_keys,
+    table,
+    toasts,
+    type_text,
+    wait_for,
+    wait_idle,
+)
 
 from allas_tui.storage.models import ObjectKind
 from allas_tui.storage.swift import SwiftBackend
+from allas_tui.transfers.walking import SEGMENT_SKIPPED
 from allas_tui.ui.app import AllasApp
 from allas_tui.ui.screens.confirm import ConfirmScreen
 from allas_tui.ui.screens.prompt import PromptScreen
@@ -237,3 +247,28 @@ def test_kinds_seen_by_the_storage_layer(shelf: Shelf, stack: Stack) -> None:
         hidden_dlo = (server, protocol) == ("swift", "s3")
         assert dlo.kind is (ObjectKind.PLAIN if hidden_dlo else ObjectKind.DLO), protocol
         assert dlo.size == SIZE
+
+
+async def test_a_folder_download_leaves_out_segment_folders(
+    shelf: Shelf, stack: Stack, tmp_path: Path
+) -> None:
+    """The whole bucket, over Swift: each large object comes down whole, and
+    Cyberduck's `.file-segments/` is left out (saying so), not saved twice."""
+    app = AllasApp(profile_for(stack, f"{shelf.server}-swift"), settings=SMALL_CHUNKS)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_idle(pilot, app)
+        await cursor_to(pilot, app, shelf.bucket)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen), "where to")
+        await type_text(pilot, str(tmp_path) + "/")
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        assert app.queue is not None
+        (batch,) = app.queue.batches
+        shown = toasts(app)
+    saved = tmp_path / shelf.bucket
+    assert not (saved / ".file-segments").exists()
+    assert batch.skipped == {".file-segments/cyber.bin/1/00000001": SEGMENT_SKIPPED}
+    assert "1 left out" in shown and ".file-segments/cyber.bin/1/00000001" in shown
+    for key in ("slo.bin", "dlo.bin", "mpu.bin"):
+        assert hashlib.md5((saved / key).read_bytes()).hexdigest() == shelf.md5, key

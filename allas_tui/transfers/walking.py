@@ -10,6 +10,7 @@ from pathlib import Path
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.errors import LocalFileError
+from allas_tui.storage.swift_segments import SEGMENT_FOLDER
 from allas_tui.transfers.jobs import Direction, TransferJob
 from allas_tui.transfers.planning import local_path_for
 
@@ -33,6 +34,13 @@ class Renamed:
 
 
 Found = TransferJob | Skipped | Renamed
+SEGMENT_SKIPPED = "a segment in .file-segments/: its large object comes down whole"
+
+
+def in_segment_folder(relative_key: str) -> bool:
+    """True for a key inside Cyberduck's `.file-segments/` (below the folder
+    being downloaded): the large object it belongs to is downloaded whole."""
+    return ("/" + relative_key).find("/" + SEGMENT_FOLDER) >= 0
 
 
 def walk_uploads(paths: Iterable[Path], bucket: str, prefix: str) -> Iterator[Found]:
@@ -127,4 +135,7 @@ def walk_downloads(
     for folder in folders:
         for page in backend.iter_pages(bucket, folder):
             for obj in page.objects:
+                if in_segment_folder(obj.key.removeprefix(base_prefix)):
+                    yield Skipped(obj.key, SEGMENT_SKIPPED)
+                    continue
                 yield from jobs(obj.key, obj.size if obj.size_known else -1)

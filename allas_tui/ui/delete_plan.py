@@ -87,7 +87,8 @@ def count_doomed(
     item = Doomed(bucket)
     for row in selection.rows:
         if row.kind is RowKind.OBJECT:
-            size = row.size
+            # a DLO lists as 0 bytes: a HEAD on screen may have told its size
+            size = selection.true_sizes.get(row.key, row.size)
             item.add(row.key, backend.head_object(bucket, row.key).size if size is None else size)
         else:
             _add_everything_under(backend, item, row.key)
