@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.filesize import decimal
 from rich.text import Text
+from textual.worker import Worker
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.bucket_names import check_bucket_name
@@ -66,7 +67,7 @@ class Operations:
         self.transfers = TransferFlows(app)
         self.sharing = SharingFlow(app)
 
-    def start(self, name: str, flow: Callable[[], Awaitable[None]]) -> None:
+    def start(self, name: str, flow: Callable[[], Awaitable[None]]) -> Worker[None]:
         """Run `flow` as a named async worker; a stopped flow ends quietly."""
         from allas_tui.ui.app import FlowStopped
 
@@ -74,7 +75,9 @@ class Operations:
             with contextlib.suppress(FlowStopped):
                 await flow()
 
-        self.app.run_worker(run(), name=name, group="flows", exit_on_error=False)
+        # the function, not a coroutine: a flow started as the app closes never runs,
+        # and an unawaited coroutine would be left behind
+        return self.app.run_worker(run, name=name, group="flows", exit_on_error=False)
 
     def _selection(self) -> Selection:
         return current_selection(self.app)
