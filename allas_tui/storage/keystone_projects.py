@@ -43,27 +43,22 @@ def login_for_project(login: SwiftLogin, token: str, project: KeystoneProject) -
     """`login` scoped to `project`. A password login simply names the new
     project; a token login gets a new token for it, and its storage URL,
     from Keystone (blocking). Raises keystoneauth's errors if refused."""
-    if login.can_relogin:
-        return dataclasses.replace(
-            login,
-            project_name=project.name,
-            project_id=project.project_id,
-            token=None,
-            storage_url=None,
-        )
-    from keystoneauth1 import session
-    from keystoneauth1.identity import v3
+    token_for_it: str | None = None
+    storage_url: str | None = None
+    if not login.can_relogin:  # no password: only a re-scoped token reaches the project
+        from keystoneauth1 import session
+        from keystoneauth1.identity import v3
 
-    auth = v3.Token(auth_url=str(login.auth_url), token=token, project_id=project.project_id)
-    scoped = session.Session(auth=auth, verify=login.cacert or True)
-    new_token = scoped.get_token()
-    storage_url = scoped.get_endpoint(
-        service_type="object-store", interface=login.interface, region_name=login.region
-    )
+        auth = v3.Token(auth_url=str(login.auth_url), token=token, project_id=project.project_id)
+        scoped = session.Session(auth=auth, verify=login.cacert or True)
+        token_for_it = scoped.get_token()
+        storage_url = scoped.get_endpoint(
+            service_type="object-store", interface=login.interface, region_name=login.region
+        )
     return dataclasses.replace(
         login,
         project_name=project.name,
         project_id=project.project_id,
-        token=new_token,
+        token=token_for_it,
         storage_url=storage_url,
     )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from allas_tui.storage.limits import AllasLimits, crowded_buckets, measures, usage_warnings
-from allas_tui.storage.models import AccountUsage
+from allas_tui.storage.models import AccountUsage, Protocol
 from allas_tui.ui.screens.details import DetailsScreen
 from allas_tui.ui.widgets.status_header import time_left
 
@@ -31,7 +31,7 @@ class ProjectInfo:
         backend, profile = self.app.backend, self.app.profile
         if backend is None or profile is None:
             return {}
-        url_name = "Storage URL" if backend.protocol.value == "swift" else "Endpoint"
+        url_name = "Storage URL" if backend.protocol is Protocol.SWIFT else "Endpoint"
         items = {
             "Profile": f"{profile.name} ({profile.source})",
             "Protocol": backend.protocol.value,
@@ -40,7 +40,7 @@ class ProjectInfo:
         }
         expires = backend.token_expires
         if expires is None:
-            items["Token"] = "none (keys do not expire)" if backend.protocol.value == "s3" else "-"
+            items["Token"] = "none (keys do not expire)" if backend.protocol is Protocol.S3 else "-"
         else:
             local = expires.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
             left = time_left(expires, datetime.now(UTC)) or ""
