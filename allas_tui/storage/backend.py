@@ -11,6 +11,7 @@ from pathlib import Path
 
 from allas_tui.storage.chunk_primitives import ChunkPrimitives
 from allas_tui.storage.control import TransferControl
+from allas_tui.storage.copying import CopyResult, ObjectCopy
 from allas_tui.storage.downloading import DownloadResult, ObjectDownload
 from allas_tui.storage.errors import NotFound, StorageError
 from allas_tui.storage.keystone_projects import KeystoneProject
@@ -259,6 +260,31 @@ class StorageBackend(abc.ABC):
                 size_hint=listed_size,
             )
             return download.run()
+
+    def copy_object(
+        self,
+        source_bucket: str,
+        source_key: str,
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+        control: TransferControl | None = None,
+    ) -> CopyResult:
+        """Copy an object server-side, checked against its source; a Swift
+        large object gets segments of its own. An object at `key` is replaced."""
+        with _StandaloneRun(self, control) as run:
+            copy = ObjectCopy(
+                self,
+                source_bucket,
+                source_key,
+                bucket,
+                key,
+                control=run.control,
+                chunks=run.pool,
+                progress=progress,
+            )
+            return copy.run()
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections."""

@@ -17,6 +17,22 @@ class UploadedPart:
     """The part's MD5, hex."""
 
 
+@dataclass(frozen=True, slots=True)
+class CopyPiece:
+    """One request's share of a server-side copy in parts: a byte range of the
+    source object (S3), or one whole segment of a Swift large object."""
+
+    bucket: str
+    key: str
+    offset: int
+    length: int
+    etag: str | None
+    """What the copied piece's ETag must be, where known (a segment's MD5)."""
+    if_match: str | None = None
+    """The source's ETag, sent with the request so that a source replaced
+    during the copy fails it instead of mixing versions."""
+
+
 class CheckKind(enum.StrEnum):
     """How a download can be verified."""
 

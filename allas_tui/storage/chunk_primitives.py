@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import abc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from allas_tui.storage.chunk_models import DownloadLayout, UploadedPart
+from allas_tui.storage.chunk_models import CopyPiece, DownloadLayout, UploadedPart
 from allas_tui.storage.models import ObjectHead
 from allas_tui.storage.progress import FileRangeReader
 from allas_tui.storage.settings import TransferSettings
@@ -58,8 +58,11 @@ class ChunkPrimitives(abc.ABC):
         upload_id: str,
         parts: list[UploadedPart],
         content_type: str | None,
+        metadata: Mapping[str, str] | None = None,
     ) -> str:
-        """Join the parts into the object; the object's ETag as Allas reports it."""
+        """Join the parts into the object; the object's ETag as Allas reports it.
+        `metadata` is user metadata to give the object where the protocol sets
+        it here (Swift's manifest); S3 takes it when the upload starts."""
 
     @abc.abstractmethod
     def expected_multipart_etag(self, parts: list[UploadedPart]) -> str:
@@ -69,6 +72,28 @@ class ChunkPrimitives(abc.ABC):
     def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
         """Delete every part stored for the upload; best effort, never raises."""
 
+    # -- server-side copies -------------------------------------------------
+    @abc.abstractmethod
+    def copy_whole(self, source_bucket: str, source: ObjectHead, bucket: str, key: str) -> str:
+        """Copy one object server-side in one request, with its content type and
+        metadata; the new object's ETag."""
+
+    @abc.abstractmethod
+    def copy_pieces(self, bucket: str, head: ObjectHead) -> list[CopyPiece] | None:
+        """The pieces a copy of `head` goes in, or None when one request copies it."""
+
+    @abc.abstractmethod
+    def start_copy(self, source: ObjectHead, bucket: str, key: str, part_size: int) -> str:
+        """Begin a copy in parts of `source` to `key`; an id for `copy_part`,
+        `complete_multipart` and `abort_multipart`."""
+
+    @abc.abstractmethod
+    def copy_part(
+        self, piece: CopyPiece, bucket: str, key: str, upload_id: str, number: int
+    ) -> str:
+        """Copy one piece server-side as part `number` (1-based); its ETag."""
+
+    # -- downloads ------------------------------------------------------------
     def etag_to_match(self, head: ObjectHead) -> str | None:
         """The ETag range reads of this object send with If-Match, or None
         where the server cannot match it."""

@@ -35,6 +35,20 @@ def in_place_caveat(protocol: Protocol, kind: ObjectKind) -> str | None:
     return None
 
 
+def copy_caveat(protocol: Protocol, kind: ObjectKind) -> str | None:
+    """Why an object of `kind` is not copied server-side over `protocol`, or None."""
+    if protocol is Protocol.S3 and kind.is_manifest:
+        return (
+            f"it is {_SWIFT_NAMES[kind]}, and S3 cannot copy its segments: on radosgw the "
+            "copy would be a second manifest over the same segments, so deleting either "
+            "one would break the other"
+        )
+    return None
+
+
+COPY_ADVICE = "Copy or move it with a Swift login: allas-tui then copies its segments too."
+"""What to do instead of an S3 copy of a Swift large object."""
+
 IN_PLACE_ADVICE = "Log in over Swift to change it in place."
 
 DOWNLOAD_ADVICE = (

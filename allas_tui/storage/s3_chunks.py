@@ -7,7 +7,7 @@ import base64
 import contextlib
 import mimetypes
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -17,6 +17,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from allas_tui.storage import errors
 from allas_tui.storage.chunk_models import (
     CheckKind,
+    CopyPiece,
     DownloadLayout,
     UploadedPart,
     even_ranges,
@@ -116,6 +117,7 @@ class S3Chunks(ChunkPrimitives):
         upload_id: str,
         parts: list[UploadedPart],
         content_type: str | None,
+        metadata: Mapping[str, str] | None = None,
     ) -> str:
         listed: list[CompletedPartTypeDef] = [
             {"PartNumber": p.number, "ETag": f'"{p.etag}"'} for p in parts
@@ -138,6 +140,50 @@ class S3Chunks(ChunkPrimitives):
             self._errors("abort", bucket, key),
         ):
             self.client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+
+    # -- server-side copies -----------------------------------------------------
+    def copy_whole(self, source_bucket: str, source: ObjectHead, bucket: str, key: str) -> str:
+        with self._errors("copy to", bucket, key):
+            response = self.client.copy_object(
+                Bucket=bucket,
+                Key=key,
+                CopySource={"Bucket": source_bucket, "Key": source.key},
+                MetadataDirective="COPY",
+                **_if_match(source.etag),
+            )
+        return bare_etag(response.get("CopyObjectResult", {}).get("ETag"))
+
+    def copy_pieces(self, bucket: str, head: ObjectHead) -> list[CopyPiece] | None:
+        if not self.settings.must_copy_in_parts(head.size):
+            return None
+        part = self.settings.chunk_size_for(head.size, S3_MAX_PARTS)
+        return [
+            CopyPiece(bucket, head.key, offset, length, None, head.etag)
+            for offset, length in even_ranges(head.size, part)
+        ]
+
+    def start_copy(self, source: ObjectHead, bucket: str, key: str, part_size: int) -> str:
+        extra: dict[str, Any] = {"ContentType": source.content_type} if source.content_type else {}
+        with self._errors("start the copy to", bucket, key):
+            return self.client.create_multipart_upload(
+                Bucket=bucket, Key=key, Metadata=dict(source.metadata), **extra
+            )["UploadId"]
+
+    def copy_part(
+        self, piece: CopyPiece, bucket: str, key: str, upload_id: str, number: int
+    ) -> str:
+        window = f"bytes={piece.offset}-{piece.offset + piece.length - 1}"
+        with self._errors(f"copy part {number} to", bucket, key):
+            response = self.client.upload_part_copy(
+                Bucket=bucket,
+                Key=key,
+                UploadId=upload_id,
+                PartNumber=number,
+                CopySource={"Bucket": piece.bucket, "Key": piece.key},
+                CopySourceRange=window,
+                **_if_match(piece.if_match),
+            )
+        return bare_etag(response.get("CopyPartResult", {}).get("ETag"))
 
     # -- downloads ------------------------------------------------------------
     def etag_to_match(self, head: ObjectHead) -> str | None:
@@ -226,6 +272,12 @@ class S3Chunks(ChunkPrimitives):
                 stream_into(body.iter_chunks(READ_BLOCK), sink, stop)
             finally:
                 body.close()
+
+
+def _if_match(etag: str | None) -> dict[str, Any]:
+    """CopySourceIfMatch for the ETag the source was read with, so a copy
+    never mixes in a version that replaced it meanwhile."""
+    return {"CopySourceIfMatch": f'"{etag}"'} if etag else {}
 
 
 @contextlib.contextmanager

@@ -54,6 +54,9 @@ class TransferSettings:
     """Attempts after the first for transient faults (resets, 5xx, slow-downs)."""
     on_conflict: str = "ask"
     """One of CONFLICT_POLICIES."""
+    copy_threshold: int = MAX_SINGLE_OBJECT
+    """Objects larger than this are copied server-side in parts (S3
+    UploadPartCopy); one S3 CopyObject request copies at most 5 GiB."""
 
     @property
     def connections(self) -> int:
@@ -64,6 +67,10 @@ class TransferSettings:
     def must_chunk(self, size: int) -> bool:
         """True when a file of `size` bytes goes up in parts or segments."""
         return size > min(self.chunk_threshold, MAX_SINGLE_OBJECT)
+
+    def must_copy_in_parts(self, size: int) -> bool:
+        """True when a server-side copy of `size` bytes goes part by part."""
+        return size > min(self.copy_threshold, MAX_SINGLE_OBJECT)
 
     def chunk_size_for(self, size: int, max_chunks: int) -> int:
         """The chunk size for a file of `size` bytes: the setting, raised so that

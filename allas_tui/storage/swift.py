@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -375,8 +375,15 @@ class _ReplacingChunks(SwiftChunks):
         upload_id: str,
         parts: list[UploadedPart],
         content_type: str | None,
+        metadata: Mapping[str, str] | None = None,
     ) -> str:
         old = self._backend.segments_to_replace(bucket, key)
-        etag = super().complete_multipart(bucket, key, upload_id, parts, content_type)
+        etag = super().complete_multipart(bucket, key, upload_id, parts, content_type, metadata)
         self._backend.drop_orphans(old, keep=upload_id)
+        return etag
+
+    def copy_whole(self, source_bucket: str, source: ObjectHead, bucket: str, key: str) -> str:
+        old = self._backend.segments_to_replace(bucket, key)
+        etag = super().copy_whole(source_bucket, source, bucket, key)
+        self._backend.drop_orphans(old)
         return etag

@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from swiftclient.exceptions import ClientException
 
 from allas_tui.storage import errors
 from allas_tui.storage.chunk_models import (
     CheckKind,
+    CopyPiece,
     DownloadLayout,
     UploadedPart,
     even_ranges,
@@ -110,6 +113,7 @@ class SwiftChunks(ChunkPrimitives):
         upload_id: str,
         parts: list[UploadedPart],
         content_type: str | None,
+        metadata: Mapping[str, str] | None = None,
     ) -> str:
         container = segment_container(bucket)
         manifest = [
@@ -120,14 +124,14 @@ class SwiftChunks(ChunkPrimitives):
             }
             for p in parts
         ]
-        mtime = upload_id.rstrip("/").split("/")[-3]
+        items = {"mtime": upload_id.rstrip("/").split("/")[-3], **(metadata or {})}
 
         def put_manifest() -> None:
             self._put(
                 bucket,
                 key,
                 json.dumps(manifest),
-                headers={"X-Object-Meta-Mtime": mtime},
+                headers={f"X-Object-Meta-{name}": value for name, value in items.items()},
                 content_type=content_type,
                 query_string="multipart-manifest=put",
             )
@@ -162,6 +166,52 @@ class SwiftChunks(ChunkPrimitives):
                     continue
         except errors.StorageError:
             return
+
+    # -- server-side copies -----------------------------------------------------
+    def copy_whole(self, source_bucket: str, source: ObjectHead, bucket: str, key: str) -> str:
+        with self._errors("copy to", bucket, key):
+            return self._copy(source_bucket, source.key, bucket, key)
+
+    def _copy(self, source_container: str, source_name: str, container: str, name: str) -> str:
+        """A PUT with X-Copy-From, which keeps the content type and metadata; the new ETag."""
+        origin = quote(f"/{source_container}/{source_name}")
+        return self._put(container, name, None, content_length=0, headers={"X-Copy-From": origin})
+
+    def copy_pieces(self, bucket: str, head: ObjectHead) -> list[CopyPiece] | None:
+        if not head.kind.is_manifest:
+            return None
+        # One request copies a manifest wrongly: radosgw makes a second manifest
+        # over the same segments (deleting either would break the other), and
+        # Swift joins the bytes into one plain object (refused above 5 GiB).
+        # So the segments are copied one by one, and a new SLO joins them.
+        with self._errors("read the segments of", bucket, head.key):
+            entries = segment_entries(self.connections, bucket, head)
+        pieces, offset = [], 0
+        for entry in entries:
+            container, _, name = str(entry["name"]).partition("/")
+            length = int(entry["bytes"])
+            pieces.append(CopyPiece(container, name, offset, length, str(entry["hash"])))
+            offset += length
+        if not pieces or offset != head.size:
+            raise errors.StorageError(
+                f"The segments of {head.key!r} in bucket {bucket!r} could not all be found "
+                f"({offset:,} of {head.size:,} bytes), so it cannot be copied whole.",
+                hint="Its segment bucket may have been changed by hand.",
+            )
+        return pieces
+
+    def start_copy(self, source: ObjectHead, bucket: str, key: str, part_size: int) -> str:
+        with self._errors("create the segment bucket of", bucket, None):
+            self.connections.get().put_container(segment_container(bucket))
+        # a time of its own in the name, so no older upload's segments are taken for these
+        return f"{key}/slo/{time.time():.6f}/{source.size}/{part_size}/"
+
+    def copy_part(
+        self, piece: CopyPiece, bucket: str, key: str, upload_id: str, number: int
+    ) -> str:
+        name = f"{upload_id}{number - 1:08d}"
+        with self._errors(f"copy segment {number} to", bucket, key):
+            return self._copy(piece.bucket, piece.key, segment_container(bucket), name)
 
     # -- downloads ------------------------------------------------------------
     def download_layout(self, bucket: str, key: str, head: ObjectHead) -> DownloadLayout:

@@ -13,7 +13,7 @@ from allas_tui.storage.errors import NotFound
 from allas_tui.storage.hashing import is_plain_md5, md5_of_range, multipart_etag, slo_etag
 from allas_tui.storage.local_files import local_errors
 from allas_tui.storage.models import ObjectHead, ObjectKind, Protocol
-from allas_tui.transfers.jobs import Direction, TransferJob
+from allas_tui.transfers.jobs import TransferJob
 
 
 class Policy(enum.StrEnum):
@@ -59,7 +59,7 @@ def decide(backend: StorageBackend, job: TransferJob) -> tuple[Outcome, str]:
 
 def _existing(backend: StorageBackend, job: TransferJob) -> ObjectHead | int | None:
     """The existing target: the object's HEAD, or a local file's size; None if free."""
-    if job.direction is Direction.UPLOAD:
+    if job.direction.to_object:
         try:
             return backend.head_object(job.bucket, job.key)
         except NotFound:
@@ -73,6 +73,9 @@ def _existing(backend: StorageBackend, job: TransferJob) -> ObjectHead | int | N
 
 def _identical(backend: StorageBackend, job: TransferJob, found: ObjectHead | int) -> bool:
     """Same size and same checksum, computed locally the way the object's ETag is made."""
+    if job.direction.server_side and isinstance(found, ObjectHead):
+        source = backend.head_object(job.source_bucket, job.source_key)
+        return found.size == source.size and found.etag == source.etag
     if isinstance(found, ObjectHead):
         head, path = found, job.local_path
     else:
@@ -105,7 +108,7 @@ def _rename(backend: StorageBackend, job: TransferJob) -> None:
     """Give the job the first free name of the form `name (N).ext`."""
     key, path = job.key, str(job.local_path)
     for number in range(1, 10_000):
-        if job.direction is Direction.UPLOAD:
+        if job.direction.to_object:
             job.key = numbered(key, number)
         else:
             job.local_path = Path(numbered(path, number))

@@ -15,6 +15,28 @@ class Direction(enum.StrEnum):
 
     UPLOAD = "upload"
     DOWNLOAD = "download"
+    COPY = "copy"
+    """Server-side, from `source_bucket/source_key`: the bytes never leave Allas."""
+    MOVE = "move"
+    """A server-side copy, then the source is deleted (a rename, within a bucket)."""
+
+    @property
+    def server_side(self) -> bool:
+        """True for copies and moves, which go from object to object."""
+        return self in (Direction.COPY, Direction.MOVE)
+
+    @property
+    def to_object(self) -> bool:
+        """True when the target is an object (`bucket/key`), not a local file."""
+        return self is not Direction.DOWNLOAD
+
+    @property
+    def arrow(self) -> str:
+        """The panel's sign for it: up, down, copy or move."""
+        return _ARROWS[self]
+
+
+_ARROWS = {Direction.UPLOAD: "↑", Direction.DOWNLOAD: "↓", Direction.COPY: "⇉", Direction.MOVE: "→"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +113,9 @@ class TransferJob:
     """Bytes an earlier run had moved, which this run did not move again."""
     login: Login | None = field(default=None, repr=False)
     """Which login runs it; set as it is queued (its batch's)."""
+    source_bucket: str = ""
+    """For a copy or move: where the object comes from (`bucket/key` is where it goes)."""
+    source_key: str = ""
 
     @property
     def fraction(self) -> float:
@@ -102,9 +127,16 @@ class TransferJob:
     @property
     def target(self) -> str:
         """Where the bytes go, for messages."""
-        if self.direction is Direction.UPLOAD:
+        if self.direction.to_object:
             return f"{self.bucket}/{self.key}"
         return str(self.local_path)
+
+    @property
+    def source(self) -> str:
+        """Where the bytes come from, for messages."""
+        if self.direction is Direction.UPLOAD:
+            return str(self.local_path)
+        return f"{self.source_bucket or self.bucket}/{self.source_key or self.key}"
 
     def report_progress(self, done: int) -> None:
         """The storage layer's progress callback: cumulative bytes."""

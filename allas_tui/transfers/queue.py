@@ -26,7 +26,15 @@ from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.runner import JobRunner
 from allas_tui.transfers.snapshot import QueueSnapshot, Sampler
 from allas_tui.transfers.tally import Tally
-from allas_tui.transfers.walking import Found, Renamed, Skipped, walk_downloads, walk_uploads
+from allas_tui.transfers.walking import (
+    CopyPick,
+    Found,
+    Renamed,
+    Skipped,
+    walk_copies,
+    walk_downloads,
+    walk_uploads,
+)
 from allas_tui.wording import count
 
 MAX_UNSTARTED = 2_000
@@ -100,6 +108,8 @@ class TransferQueue:
     def _journal_add(self, jobs: list[TransferJob]) -> None:
         if self.journal is None:
             return
+        # a server-side copy is not resumed: stopped, it cleans up, and its source stays
+        jobs = [j for j in jobs if not j.direction.server_side]
         for login in {j.login for j in jobs if j.login is not None}:
             self.journal.add(login.account, [j for j in jobs if j.login is login])
 
@@ -126,6 +136,22 @@ class TransferQueue:
         found = walk_downloads(self.backend, bucket, base_prefix, list(keys), list(folders), dest)
         what = f"download from {bucket}/{base_prefix} to {dest}"
         return self._batch(Direction.DOWNLOAD, what, policy, found)
+
+    def copy(
+        self,
+        source_bucket: str,
+        picks: Iterable[CopyPick],
+        bucket: str,
+        *,
+        move: bool = False,
+        policy: str | None = None,
+    ) -> Batch:
+        """Copy (or move) objects and folders of `source_bucket` server-side
+        into `bucket`, each pick to its target."""
+        direction = Direction.MOVE if move else Direction.COPY
+        found = walk_copies(self.backend, direction, source_bucket, list(picks), bucket)
+        what = f"{direction.value} from {source_bucket} to {bucket}"
+        return self._batch(direction, what, policy, found)
 
     def add(self, jobs: Iterable[TransferJob], policy: str | None = None) -> Batch:
         """Queue ready-made jobs (from the journal, or a test) as one batch."""

@@ -1,5 +1,6 @@
 """Running one job on a worker thread: its conflict policy, then the storage
-layer's chunked upload or download, with the journal kept up to date."""
+layer's chunked upload or download, or a server-side copy or move, with the
+journal kept up to date."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 
 from allas_tui.storage.backend import StorageBackend
+from allas_tui.storage.copying import ObjectCopy
 from allas_tui.storage.downloading import ObjectDownload, PartialDownload
 from allas_tui.storage.local_files import local_errors
 from allas_tui.storage.uploading import FileUpload
@@ -56,8 +58,10 @@ class JobRunner:
         job.state = JobState.RUNNING
         if job.direction is Direction.UPLOAD:
             self._upload(job)
-        else:
+        elif job.direction is Direction.DOWNLOAD:
             self._download(job)
+        else:
+            self._copy(job)
         return JobState.DONE
 
     def _upload(self, job: TransferJob) -> None:
@@ -111,6 +115,27 @@ class JobRunner:
             job.note = result.check
         else:
             job.note = f"verified ({result.check})"
+
+    def _copy(self, job: TransferJob) -> None:
+        result = ObjectCopy(
+            self.backend,
+            job.source_bucket,
+            job.source_key,
+            job.bucket,
+            job.key,
+            control=job.control,
+            chunks=self.chunks,
+            progress=job.report_progress,
+            on_size=lambda size: self.resized(job, size),
+        ).run()
+        if job.direction is Direction.MOVE:
+            # only once the copy stands and matched its source
+            job.control.retrying(
+                lambda: self.backend.delete_object(job.source_bucket, job.source_key)
+            )
+            job.note = f"moved: {result.check}, then the source deleted"
+        else:
+            job.note = f"copied: {result.check}"
 
     def clean_up(self, job: TransferJob) -> None:
         """Remove what a job that will never resume left behind."""

@@ -139,3 +139,74 @@ def walk_downloads(
                     yield Skipped(obj.key, SEGMENT_SKIPPED)
                     continue
                 yield from jobs(obj.key, obj.size if obj.size_known else -1)
+
+
+MAX_KEY_BYTES = 1024
+"""The longest key Swift and S3 store, in UTF-8 bytes."""
+SEGMENT_COPIED = "a segment in .file-segments/: its large object is copied whole"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyPick:
+    """One thing picked to copy or move, and where it goes: an object and its
+    new key, or a folder (a prefix ending in "/", or "" for a whole bucket)
+    and its new prefix."""
+
+    source: str
+    target: str
+    size: int = -1
+    """The listed size of an object, or -1 where the listing did not tell."""
+
+    @property
+    def is_folder(self) -> bool:
+        """True for a prefix, whose every object goes below `target`."""
+        return is_prefix(self.source)
+
+
+def is_prefix(key: str) -> bool:
+    """True for a folder's prefix ("" is the whole bucket's)."""
+    return not key or key.endswith("/")
+
+
+def walk_copies(
+    backend: StorageBackend,
+    direction: Direction,
+    source_bucket: str,
+    picks: Iterable[CopyPick],
+    bucket: str,
+) -> Iterator[Found]:
+    """Copy or move jobs for objects and for everything under folders, page
+    by page, each object landing at its key relative to its pick's source
+    below the pick's target, in `bucket`."""
+
+    def job(source: str, target: str, size: int) -> Found:
+        if (source_bucket, source) == (bucket, target):
+            return Skipped(source, "it would be copied onto itself")
+        if len(target.encode()) > MAX_KEY_BYTES:
+            return Skipped(source, f"its new key would be over {MAX_KEY_BYTES:,} bytes")
+        return TransferJob(
+            direction,
+            bucket,
+            target,
+            Path(),
+            max(size, 0),  # an unknown size is learned from the copy's HEAD
+            source_bucket=source_bucket,
+            source_key=source,
+        )
+
+    for pick in picks:
+        if not pick.is_folder:
+            yield job(pick.source, pick.target, pick.size)
+            continue
+        if source_bucket == bucket and pick.target.startswith(pick.source):
+            # the walk would meet the copies it makes, without end
+            yield Skipped(pick.source, "a folder cannot go into itself")
+            continue
+        for page in backend.iter_pages(source_bucket, pick.source):
+            for obj in page.objects:
+                relative = obj.key.removeprefix(pick.source)
+                if in_segment_folder(relative):
+                    yield Skipped(obj.key, SEGMENT_COPIED)
+                    continue
+                size = obj.size if obj.size_known else -1
+                yield job(obj.key, pick.target + relative, size)

@@ -36,6 +36,20 @@ APP_KEYS: list[BindingType] = [
         tooltip="Copy the key, s3:// or swift:// path, or URL to the clipboard",
     ),
     Binding(
+        "c",
+        "copy_objects",
+        "Copy",
+        id="copy-objects",
+        tooltip="Copy marked or cursor objects and folders server-side, to a folder or bucket",
+    ),
+    Binding(
+        "m",
+        "move_objects",
+        "Move",
+        id="move-objects",
+        tooltip="Move or rename marked or cursor objects and folders server-side",
+    ),
+    Binding(
         "e",
         "edit_metadata",
         "Edit",

@@ -43,6 +43,14 @@ class OperationKeys:
         """Copy the cursor row's path, key or URL to the clipboard."""
         self.operations.start("copy", self.operations.copy)
 
+    def action_copy_objects(self) -> None:
+        """Copy the marked rows, or the cursor row, server-side."""
+        self.operations.start("copy objects", self.operations.copy_objects)
+
+    def action_move_objects(self) -> None:
+        """Move or rename the marked rows, or the cursor row, server-side."""
+        self.operations.start("move objects", self.operations.move_objects)
+
     def action_find(self) -> None:
         """Find objects by name anywhere under the folder."""
         self.operations.start("find", self.operations.find)

@@ -26,6 +26,7 @@ from allas_tui.storage.mixing import (
     in_place_caveat,
 )
 from allas_tui.storage.object_heads import refine_by_listing
+from allas_tui.ui.copy_move import CopyMoveFlow
 from allas_tui.ui.copying import copy_flow
 from allas_tui.ui.deleting import DeleteFlow
 from allas_tui.ui.location import Location
@@ -66,6 +67,7 @@ class Operations:
         self.deleting = DeleteFlow(app)
         self.transfers = TransferFlows(app)
         self.sharing = SharingFlow(app)
+        self.copying = CopyMoveFlow(app)
 
     def start(self, name: str, flow: Callable[[], Awaitable[None]]) -> Worker[None]:
         """Run `flow` as a named async worker; a stopped flow ends quietly."""
@@ -195,6 +197,14 @@ class Operations:
     async def copy(self) -> None:
         """Copy the cursor row's key, path or URL to the clipboard."""
         await copy_flow(self.app, self._selection())
+
+    async def copy_objects(self) -> None:
+        """Copy the marked rows, or the cursor row, server-side."""
+        await self.copying.run(self._selection(), move=False)
+
+    async def move_objects(self) -> None:
+        """Move or rename the marked rows, or the cursor row, server-side."""
+        await self.copying.run(self._selection(), move=True)
 
     # -- transfers -----------------------------------------------------------------
     async def upload(self) -> None:

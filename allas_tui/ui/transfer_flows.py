@@ -13,7 +13,7 @@ from rich.text import Text
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.transfers.batches import Batch
-from allas_tui.transfers.jobs import Direction, JobState
+from allas_tui.transfers.jobs import Direction, JobState, TransferJob
 from allas_tui.transfers.journal import Journal, account_key
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.ui.mixing_guard import download_goes_ahead
@@ -63,7 +63,7 @@ class TransferFlows:
         paths = await app.push_screen_wait(UploadDialog(location.label, Path.cwd()))
         if paths:
             app.queue.upload(paths, location.bucket, location.prefix)
-            self._started(f"Uploading to {visible(location.label)}")
+            self.started(f"Uploading to {visible(location.label)}")
 
     async def download(self, selection: Selection) -> None:
         """Ask where to, then queue the marked rows (or the cursor row)."""
@@ -91,12 +91,13 @@ class TransferFlows:
         dest = Path(dest_text).expanduser()
         for source in selection.download_sources(dest):
             app.queue.download(*source)
-        self._started(f"Downloading into {dest}")
+        self.started(f"Downloading into {dest}")
 
-    def _started(self, status: str) -> None:
+    def started(self, status: str, things: str = "files") -> None:
+        """Show the transfer panel and say in the status line what began."""
         self._reported_all_done = False
         self.app.query_one(TransferPanel).display = True
-        self.app.set_status(f"{status}; files start as they are found")
+        self.app.set_status(f"{status}; {things} start as they are found")
 
     # -- on the app's timer -------------------------------------------------------
     def poll(self) -> None:
@@ -117,12 +118,10 @@ class TransferFlows:
         if question is not None and not self._asking:
             self._asking = True
             app.run_worker(self._ask(question), name="ask policy", group="dialogs")
-        if any(
-            j.direction is Direction.UPLOAD
-            and j.state is JobState.DONE
-            and j.bucket == app.location.bucket
-            for j in finished
-        ) and not any(j.direction is Direction.UPLOAD and not j.state.finished for j in queue.jobs):
+        here = app.location.bucket
+        if any(_changes(j, here) and j.state is JobState.DONE for j in finished) and not any(
+            _changes(j, here) and not j.state.finished for j in queue.jobs
+        ):
             app.refresh_listing()
         if not self._reported_all_done and queue.active_count == 0:
             self._reported_all_done = True
@@ -160,7 +159,7 @@ class TransferFlows:
         app = self.app
         try:
             waiting = list(batch.parked)
-            where = "objects" if batch.direction is Direction.UPLOAD else "local files"
+            where = "objects" if batch.direction.to_object else "local files"
             names = [j.target for j in waiting]
             more = " (more may follow; the answer applies to them too)" if batch.counting else ""
             body = Text(
@@ -197,7 +196,7 @@ class TransferFlows:
         if not jobs or queue is None:
             return
         size = decimal(sum(j.size for j in jobs))
-        names = [f"{'↑' if j.direction is Direction.UPLOAD else '↓'} {j.target}" for j in jobs]
+        names = [f"{j.direction.arrow} {j.target}" for j in jobs]
         body = Text(
             f"{count(len(jobs), 'transfer')} ({size}) did not finish last time:\n"
             f"{name_list(names)}\n\n"
@@ -210,10 +209,17 @@ class TransferFlows:
         )
         if answer == "resume":
             queue.add(jobs)
-            self._started(f"Resuming {count(len(jobs), 'transfer')}")
+            self.started(f"Resuming {count(len(jobs), 'transfer')}")
         elif answer == "discard":
             await app.in_thread(lambda: queue.discard(jobs), "discard transfers")
             app.set_status(f"Discarded {count(len(jobs), 'unfinished transfer')}")
+
+
+def _changes(job: TransferJob, bucket: str | None) -> bool:
+    """Whether `job` adds or removes objects in `bucket` (the one on screen)."""
+    if job.direction is Direction.DOWNLOAD:
+        return False
+    return bucket in (job.bucket, job.source_bucket if job.direction is Direction.MOVE else None)
 
 
 def directory_problem(value: str) -> str | None:

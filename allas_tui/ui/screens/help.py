@@ -46,7 +46,9 @@ DIALOG_KEYS = [
     ("y / Enter", "confirm a delete or quit"),
     ("a", "delete all objects of a non-empty bucket, then the bucket"),
     ("o / s", "replace existing files or objects / skip them"),
-    ("c", "download Swift large objects over S3, checking sizes only"),
+    ("c", "download Swift large objects over S3, checking sizes only; create a missing bucket"),
+    ("m / Enter", "confirm a move or rename"),
+    ("l", "copy or move over S3: leave Swift large objects out, go on with the rest"),
     ("n / Esc", "cancel"),
 ]
 

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from allas_tui import wording
-from allas_tui.transfers.jobs import Direction, JobState, TransferJob
+from allas_tui.transfers.jobs import JobState, TransferJob
 from allas_tui.transfers.queue import TransferQueue
 from allas_tui.transfers.snapshot import JobView, QueueSnapshot
 from allas_tui.ui.safe_text import safe_text
@@ -216,7 +216,7 @@ class TransferPanel(VerticalScroll, can_focus=True):
 
 def _job_cells(view: JobView) -> tuple[Text | str, ...]:
     job: TransferJob = view.job
-    arrow = "↑" if job.direction is Direction.UPLOAD else "↓"
+    arrow = job.direction.arrow
     state = Text(job.state.value, style=_STATE_STYLES[job.state])
     if job.state is JobState.FAILED and job.error is not None:
         state = Text(f"failed: {str(job.error).splitlines()[0]}", style="bold red")
@@ -224,7 +224,7 @@ def _job_cells(view: JobView) -> tuple[Text | str, ...]:
         state.append(f": {job.note}", style="italic" if "retry" in job.note else "")
     return (
         arrow,
-        safe_text(f"{job.bucket}/{job.key}" if job.direction is Direction.UPLOAD else job.key),
+        safe_text(f"{job.bucket}/{job.key}" if job.direction.to_object else job.key),
         state,
         bar(job.fraction),
         f"{decimal(job.done_bytes)} / {decimal(job.size)}",
