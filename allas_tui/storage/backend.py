@@ -270,9 +270,11 @@ class StorageBackend(abc.ABC):
         *,
         progress: ProgressCallback | None = None,
         control: TransferControl | None = None,
+        listed_size: int = -1,
     ) -> CopyResult:
         """Copy an object server-side, checked against its source; a Swift
-        large object gets segments of its own. An object at `key` is replaced."""
+        large object gets segments of its own. An object at `key` is replaced.
+        `listed_size`, the size a listing gave, tells a DLO over S3."""
         with _StandaloneRun(self, control) as run:
             copy = ObjectCopy(
                 self,
@@ -283,6 +285,7 @@ class StorageBackend(abc.ABC):
                 control=run.control,
                 chunks=run.pool,
                 progress=progress,
+                listed_size=listed_size,
             )
             return copy.run()
 

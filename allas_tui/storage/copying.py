@@ -20,6 +20,7 @@ from allas_tui.storage.errors import NotSupported, StorageError, VerificationFai
 from allas_tui.storage.hashing import is_plain_md5
 from allas_tui.storage.mixing import COPY_ADVICE, copy_caveat
 from allas_tui.storage.models import ObjectHead
+from allas_tui.storage.object_heads import refine_by_listing
 from allas_tui.storage.progress import ProgressCallback, ProgressMeter
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class ObjectCopy:
         chunks: Executor,
         progress: ProgressCallback | None = None,
         on_size: Callable[[int], None] | None = None,
+        listed_size: int = -1,
     ) -> None:
         self.backend = backend
         self.source_bucket = source_bucket
@@ -64,6 +66,8 @@ class ObjectCopy:
         self.progress = progress
         self.on_size = on_size
         """Told the source's size as its HEAD gives it (a listing may not)."""
+        self.listed_size = listed_size
+        """The size a listing gave, which tells a DLO over S3 (listed as 0)."""
 
     def run(self) -> CopyResult:
         """Copy and check; raise StorageError (NotSupported for a protocol that
@@ -74,6 +78,7 @@ class ObjectCopy:
         source = self.control.retrying(
             lambda: backend.head_object(self.source_bucket, self.source_key)
         )
+        source = refine_by_listing(source, self.listed_size)
         caveat = copy_caveat(backend.protocol, source.kind)
         if caveat is not None:
             raise NotSupported(f"{self.source_key!r} was not copied: {caveat}.", hint=COPY_ADVICE)

@@ -71,5 +71,6 @@ def plan_problem(source_bucket: str, picks: list[CopyPick], destination: Destina
         return "That is where it is now: change the name or the folder."
     for pick in picks:
         if pick.is_folder and pick.target.startswith(pick.source):
-            return f"The folder {pick.source!r} cannot go into itself."
+            what = f"folder {pick.source!r}" if pick.source else f"bucket {source_bucket!r}"
+            return f"The {what} cannot go into itself."
     return None

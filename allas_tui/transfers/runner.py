@@ -127,6 +127,7 @@ class JobRunner:
             chunks=self.chunks,
             progress=job.report_progress,
             on_size=lambda size: self.resized(job, size),
+            listed_size=job.size,
         ).run()
         if job.direction is Direction.MOVE:
             # only once the copy stands and matched its source

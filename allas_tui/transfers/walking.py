@@ -184,14 +184,11 @@ def walk_copies(
             return Skipped(source, "it would be copied onto itself")
         if len(target.encode()) > MAX_KEY_BYTES:
             return Skipped(source, f"its new key would be over {MAX_KEY_BYTES:,} bytes")
+        if size < 0:
+            size = backend.head_object(source_bucket, source).size
+        # the listed size stays: a DLO lists as 0, which over S3 only that tells
         return TransferJob(
-            direction,
-            bucket,
-            target,
-            Path(),
-            max(size, 0),  # an unknown size is learned from the copy's HEAD
-            source_bucket=source_bucket,
-            source_key=source,
+            direction, bucket, target, Path(), size, source_bucket=source_bucket, source_key=source
         )
 
     for pick in picks:

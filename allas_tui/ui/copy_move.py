@@ -53,6 +53,7 @@ class CopyMoveFlow:
             return
         picked = [p for p in picked if p.key not in leave_out]
         if not picked:
+            app.notify(f"Nothing left to {verb}.", severity="warning")
             return
         what = selection.describe()
         destination = await self._ask_destination(verb, what, source_bucket, base_prefix, picked)
