@@ -135,8 +135,23 @@ async def project_switch(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+async def rename(pilot: Pilot[int]) -> None:
+    """m on the genomics bucket's run01/ folder, typed a new name: the confirmation."""
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    await pilot.press("down", "m")
+    await settle(pilot)
+    names = {"/": "slash", "-": "minus"}
+    typed = [names.get(c, c) for c in "genomics-runs/archive/2025-run01"]
+    await pilot.press("end", "ctrl+u", *typed)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def transfers_in_progress(pilot: Pilot[int]) -> None:
-    """The transfer panel with one upload running, one queued, one done and one failed."""
+    """The transfer panel with uploads running, queued, done and failed, a
+    download done, a server-side copy running and a move done."""
     await settle(pilot)
     app = pilot.app
     assert isinstance(app, AllasApp) and app.queue is not None
@@ -149,6 +164,8 @@ async def transfers_in_progress(pilot: Pilot[int]) -> None:
         TransferJob(down, "genomics-runs", "run01/aligned.bam", Path("b"), 12_582_912),
         TransferJob(up, "climate-era5", "era5/2025/u10-hourly.nc", Path("c"), 2 * gib),
         TransferJob(up, "climate-era5", "era5/readme.md", Path("d"), 4_096),
+        TransferJob(Direction.COPY, "climate-era5", "archive/t2m-2024.nc", Path(), 8 * gib),
+        TransferJob(Direction.MOVE, "genomics-runs", "old/run02.bam", Path(), 9_437_184),
     ]
     jobs[0].state, jobs[0].done_bytes = JobState.RUNNING, 1_000_000_000
     jobs[0].started = True
@@ -158,6 +175,9 @@ async def transfers_in_progress(pilot: Pilot[int]) -> None:
     jobs[2].state, jobs[2].started = JobState.RUNNING, True
     jobs[3].state = JobState.FAILED
     jobs[3].error = PermissionError("Permission denied: era5/readme.md")
+    jobs[4].state, jobs[4].started, jobs[4].done_bytes = JobState.RUNNING, True, 3 * gib
+    jobs[5].state, jobs[5].done_bytes = JobState.DONE, 9_437_184
+    jobs[5].note = "moved: same ETag as the source, then the source deleted"
     assert app.backend is not None
     queue = ShowcaseQueue(app.backend, clock=clock)
     app.queue = queue
@@ -168,6 +188,7 @@ async def transfers_in_progress(pilot: Pilot[int]) -> None:
     panel.refresh_from_queue()  # first sample, at the fixed time
     clock.now += 4.0
     jobs[0].done_bytes += 4 * 180_000_000  # 180 MB/s over four seconds
+    jobs[4].done_bytes += 4 * 64 * 1024**2  # a 64 MiB part copied each second
     panel.refresh_from_queue()
     await pilot.pause(0.2)
 
@@ -194,6 +215,7 @@ SCENES: dict[str, Scene] = {
     "find": find,
     "metadata": metadata,
     "project-switch": project_switch,
+    "rename": rename,
 }
 """Screenshot name → scene."""
 

@@ -164,7 +164,7 @@ async def test_copy_move_and_rename_a_folder(
         await pilot.press("m")
         await _answer_prompt(pilot, app, f"{source}/old-runs")
         body = await _confirm(pilot, app, "Rename?", "m")
-        assert f"Rename runs/\nto old-runs/ in bucket {source}." in body
+        assert f"Rename runs/ (every object in it)\nto old-runs/ in bucket {source}." in body
         assert "only then is the source deleted" in body
         await wait_idle(pilot, app)
         assert _keys(outside, source, "old-runs/") == {f"old-runs/{n}" for n in names}

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from allas_tui.ui.app import AllasApp
 
 MOVE = Choice(("m", "enter"), "m / Enter: move", "move")
+RENAME = Choice(MOVE.keys, "m / Enter: rename", MOVE.value)
 CREATE = Choice(("c",), "c: create it", "create")
 
 
@@ -125,10 +126,12 @@ class CopyMoveFlow:
         self, what: str, source_bucket: str, destination: Destination, picks: list[CopyPick]
     ) -> bool:
         renaming = len(picks) == 1 and destination.bucket == source_bucket
+        choice = MOVE
         if renaming and picks[0].source:
-            title = "Rename?"
+            title, choice = "Rename?", RENAME
             old, new = visible(picks[0].source), visible(picks[0].target)
-            line = f"Rename {old}\nto {new} in bucket {visible(source_bucket)}."
+            every = " (every object in it)" if picks[0].is_folder else ""
+            line = f"Rename {old}{every}\nto {new} in bucket {visible(source_bucket)}."
         else:
             title = "Move?"
             line = f"Move {what}\nto {visible(destination.label)}."
@@ -139,7 +142,7 @@ class CopyMoveFlow:
             f"only then is the source deleted from {visible(source_bucket)}. Objects already\n"
             "at the target are not replaced unless you choose to when asked."
         )
-        return await self.app.push_screen_wait(ConfirmScreen(title, body, [MOVE])) == MOVE.value
+        return await self.app.push_screen_wait(ConfirmScreen(title, body, [choice])) == MOVE.value
 
 
 def _source(selection: Selection) -> tuple[str, str, list[Picked]] | None:
