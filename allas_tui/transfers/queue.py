@@ -18,9 +18,10 @@ from pathlib import Path
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.control import InFlight, LoginGate, TransferControl
-from allas_tui.storage.errors import StorageError, TransferCancelled, TransferSuspended
+from allas_tui.storage.errors import TransferCancelled, TransferSuspended
 from allas_tui.storage.retrying import RetryPolicy
 from allas_tui.transfers.batches import Batch
+from allas_tui.transfers.job_control import job_control
 from allas_tui.transfers.jobs import Direction, JobState, Login, TransferJob
 from allas_tui.transfers.journal import Journal
 from allas_tui.transfers.runner import JobRunner
@@ -222,20 +223,12 @@ class TransferQueue:
             self._files.submit(self._run, job)
 
     def _control(self, job: TransferJob) -> TransferControl:
-        def on_retry(attempt: int, allowed: int, exc: StorageError, wait: float) -> None:
-            job.retries += 1
-            job.note = f"retry {attempt}/{allowed} in {wait:.1f}s: {exc.message}"
-
-        def on_login_wait() -> None:
-            job.note = "waiting for a new login: the token has expired"
-
-        return TransferControl(
+        return job_control(
+            job,
             paused=self.paused,
             retry=self._retry,
-            on_retry=on_retry,
             in_flight=self.in_flight,
             login_gate=self.login_gate,
-            on_login_wait=on_login_wait,
         )
 
     # -- the user's controls -----------------------------------------------------
@@ -340,6 +333,11 @@ class TransferQueue:
         totals = self._tally.totals()
         unfinished = totals.jobs - totals.finished
         return unfinished or int(any(b.counting for b in self.batches))
+
+    @property
+    def server_side_count(self) -> int:
+        """Copies and moves not yet ended: a quit does not keep them for a resume."""
+        return sum(1 for j in self.jobs if j.direction.server_side and not j.state.finished)
 
     def snapshot(self) -> QueueSnapshot:
         """The jobs with their rates and ETAs, and the totals, as of now."""

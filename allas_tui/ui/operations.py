@@ -282,6 +282,13 @@ class Operations:
                 f"{count(active, 'transfer')} still running or queued. Quitting stops them where\n"
                 "they are; the next start offers to resume them (or run allas-tui resume --no-ui)."
             )
+            copies = app.queue.server_side_count if app.queue else 0
+            if copies:
+                body.append(
+                    f"\n{count(copies, 'server-side copy or move', 'server-side copies or moves')}"
+                    " of them will not be resumed: what they copied\nis cleaned up, "
+                    "their sources stay, and they can simply be run again."
+                )
             quit_choice = Choice(("y", "enter"), "y / Enter: quit now, resume later", "quit")
             answer = await app.push_screen_wait(
                 ConfirmScreen("Quit allas-tui?", body, [quit_choice])
