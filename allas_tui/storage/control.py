@@ -4,8 +4,8 @@ stop (cancel, or suspend to resume later), pause, retries and chunks in flight."
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, wait
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -150,6 +150,24 @@ class TransferControl:
             if self.suspended:
                 raise TransferSuspended("The transfer was paused until the next start.")
             raise TransferCancelled("The transfer was cancelled.")
+
+
+def run_each_part(chunks: Executor, work: Callable[[int], None], indexes: Iterable[int]) -> None:
+    """Run `work(index)` for every index on `chunks`. Once one fails, parts
+    not yet begun are skipped (a failed transfer sends nothing more); the
+    first failure is raised when every part has ended."""
+    failed = threading.Event()
+
+    def part(index: int) -> None:
+        if failed.is_set():
+            return
+        try:
+            work(index)
+        except BaseException:
+            failed.set()
+            raise
+
+    wait_all([chunks.submit(part, index) for index in indexes])
 
 
 def wait_all(futures: list[Future[None]]) -> None:

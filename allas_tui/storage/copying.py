@@ -8,14 +8,13 @@ original. Every copy is checked against its source before it counts as done.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from allas_tui.storage.chunk_models import CopyPiece, UploadedPart
-from allas_tui.storage.control import TransferControl, wait_all
+from allas_tui.storage.control import TransferControl, run_each_part
 from allas_tui.storage.errors import NotSupported, StorageError, VerificationFailed
 from allas_tui.storage.hashing import is_plain_md5
 from allas_tui.storage.mixing import COPY_ADVICE, copy_caveat
@@ -153,11 +152,7 @@ class ObjectCopy:
         parts: list[UploadedPart | None],
         meter: ProgressMeter,
     ) -> None:
-        failed = threading.Event()
-
         def copy(index: int) -> None:
-            if failed.is_set():
-                return
             piece = pieces[index]
 
             def request() -> str:
@@ -174,13 +169,8 @@ class ObjectCopy:
                     )
                 return etag
 
-            try:
-                etag = self.control.retrying(request)
-            except BaseException:
-                failed.set()
-                raise
-            parts[index] = UploadedPart(index + 1, piece.length, etag)
+            parts[index] = UploadedPart(index + 1, piece.length, self.control.retrying(request))
             # progress by piece, as each lands: the server moves the bytes
             meter.add(piece.length)
 
-        wait_all([self.chunks.submit(copy, index) for index in range(len(pieces))])
+        run_each_part(self.chunks, copy, range(len(pieces)))

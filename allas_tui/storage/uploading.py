@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from allas_tui.storage.chunk_models import UploadedPart, even_ranges
-from allas_tui.storage.control import TransferControl, wait_all
+from allas_tui.storage.control import TransferControl, run_each_part
 from allas_tui.storage.errors import (
     LocalFileChanged,
     NotFound,
@@ -195,11 +194,7 @@ class FileUpload:
         parts: list[UploadedPart | None],
         meter: ProgressMeter,
     ) -> None:
-        failed = threading.Event()
-
         def send(index: int) -> None:
-            if failed.is_set():
-                return
             offset, length = ranges[index]
             reader = FileRangeReader(file, offset, length, meter, self.control.stop)
 
@@ -217,15 +212,10 @@ class FileUpload:
                     )
                 return etag
 
-            try:
-                etag = self.control.retrying(put)
-            except BaseException:
-                failed.set()
-                raise
-            parts[index] = UploadedPart(index + 1, length, etag)
+            parts[index] = UploadedPart(index + 1, length, self.control.retrying(put))
 
-        futures = [self.chunks.submit(send, i) for i, p in enumerate(parts) if p is None]
-        wait_all(futures)
+        todo = [i for i, p in enumerate(parts) if p is None]
+        run_each_part(self.chunks, send, todo)
 
 
 def _version(file: BinaryIO) -> tuple[int, int, int]:

@@ -131,13 +131,6 @@ class TransferJob:
             return f"{self.bucket}/{self.key}"
         return str(self.local_path)
 
-    @property
-    def source(self) -> str:
-        """Where the bytes come from, for messages."""
-        if self.direction is Direction.UPLOAD:
-            return str(self.local_path)
-        return f"{self.source_bucket or self.bucket}/{self.source_key or self.key}"
-
     def report_progress(self, done: int) -> None:
         """The storage layer's progress callback: cumulative bytes."""
         self.done_bytes = done

@@ -4,12 +4,14 @@ journal kept up to date."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Executor
 
 from allas_tui.storage.backend import StorageBackend
 from allas_tui.storage.copying import ObjectCopy
 from allas_tui.storage.downloading import ObjectDownload, PartialDownload
+from allas_tui.storage.errors import NotFound
 from allas_tui.storage.local_files import local_errors
 from allas_tui.storage.uploading import FileUpload
 from allas_tui.transfers.conflicts import Outcome, decide
@@ -131,12 +133,16 @@ class JobRunner:
         ).run()
         if job.direction is Direction.MOVE:
             # only once the copy stands and matched its source
-            job.control.retrying(
-                lambda: self.backend.delete_object(job.source_bucket, job.source_key)
-            )
+            job.control.retrying(lambda: self._delete_source(job))
             job.note = f"moved: {result.check}, then the source deleted"
         else:
             job.note = f"copied: {result.check}"
+
+    def _delete_source(self, job: TransferJob) -> None:
+        """Delete a moved object's source; one already gone (a retry after an
+        answer that was cut off) is what a move wants."""
+        with contextlib.suppress(NotFound):
+            self.backend.delete_object(job.source_bucket, job.source_key)
 
     def clean_up(self, job: TransferJob) -> None:
         """Remove what a job that will never resume left behind."""

@@ -162,8 +162,10 @@ class TransferFlows:
             where = "objects" if batch.direction.to_object else "local files"
             names = [j.target for j in waiting]
             more = " (more may follow; the answer applies to them too)" if batch.counting else ""
+            some = count(len(waiting), where[:-1], where)
+            exist = "exists" if len(waiting) == 1 else "exist"
             body = Text(
-                f"{len(waiting)} {where} already exist{more}:\n{name_list(names)}\n\n"
+                f"{some} already {exist}{more}:\n{name_list(names)}\n\n"
                 "Nothing is replaced unless you choose to overwrite."
             )
             title = f"{batch.description}: what about existing {where}?"
