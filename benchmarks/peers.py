@@ -3,7 +3,8 @@ s5cmd, rclone and s3cmd over S3, and the swift CLI and rclone over Swift.
 Each runs with its defaults and with its own documented "fast" flags.
 
 Every command uploads a file or a directory to the top of a bucket, downloads
-a whole bucket into a folder, or lists a whole bucket.
+a whole bucket into a folder, lists a whole bucket, or copies a whole bucket
+into another server-side.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class Peer:
     """Run `up` in the source's parent folder (the swift CLI names objects by relative path)."""
     missing: str | None = None
     """Why it cannot run here, if it cannot."""
+    copy: Callable[[str, str], Argv] | None = None
+    """Copy every object of one bucket into another, server-side; None if it cannot."""
 
 
 def _base_env(login: Login) -> dict[str, str]:
@@ -88,6 +91,7 @@ def _ours(protocol: str, login: Login) -> Peer:
         lambda b, dest: [*run, "down", b, str(dest)],
         lambda b: [*run, "list", b],
         env,
+        copy=lambda a, b: [*run, "copy", a, b],
     )
 
 
@@ -117,6 +121,7 @@ def _aws(login: Login, binary: str, label: str, fast: bool, crt: bool = False) -
         lambda b: [*base, "ls", "--recursive", f"s3://{b}/"],
         env,
         missing=None if Path(binary).exists() else f"{binary} is not installed",
+        copy=lambda a, b: [*base, "cp", "--quiet", "--recursive", f"s3://{a}/", f"s3://{b}/"],
     )
 
 
@@ -140,6 +145,7 @@ def _s5cmd(login: Login, fast: bool) -> Peer:
         lambda b: [*base, "ls", f"s3://{b}/*"],
         s3_env(login),
         missing=None if Path(binary).exists() else "s5cmd is not installed",
+        copy=lambda a, b: [*base, *cp, f"s3://{a}/*", f"s3://{b}/"],
     )
 
 
@@ -161,6 +167,7 @@ def _s3cmd(login: Login, fast: bool) -> Peer:
         lambda b: [*base, "ls", "--recursive", f"s3://{b}"],
         _base_env(login),
         missing=None if shutil.which("s3cmd") else "s3cmd is not installed",
+        copy=lambda a, b: [*base, "cp", "--recursive", f"s3://{a}/", f"s3://{b}/"],
     )
 
 
@@ -198,6 +205,8 @@ def _rclone(login: Login, protocol: str, fast: bool) -> Peer:
         lambda b: [*base, "lsf", "-R", "--files-only", f"R:{b}"],
         env,
         missing=None if shutil.which("rclone") else "rclone is not installed",
+        # within one remote, rclone copies server-side
+        copy=lambda a, b: [*base, "copy", f"R:{a}", f"R:{b}"],
     )
 
 

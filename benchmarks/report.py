@@ -23,7 +23,7 @@ class Row:
     protocol: str
     client: str
     up: Summary | None = None
-    """For W3, the listing."""
+    """For W3, W9 and W10 (measured one way), the measurement."""
     down: Summary | None = None
     amount: float = 0.0
     """MB, files or objects moved in one run."""
@@ -43,12 +43,16 @@ def _ratio(mine: float | None, theirs: float | None) -> str:
     return "" if not mine or not theirs else f"{mine / theirs:.2f}"
 
 
+ONE_WAY = {"W3": "listing", "W9": "copy", "W10": "copy"}
+"""Workloads measured one way only (in `Row.up`), with what that way is called."""
+
+
 def render(header: str, rows: list[Row]) -> str:
     """Markdown: the header, then one table per workload."""
     out = [header, ""]
     for workload in dict.fromkeys(r.workload for r in rows):
         group = [r for r in rows if r.workload == workload]
-        listing = workload == "W3"
+        listing = workload in ONE_WAY
         ceilings = {
             d: max((r.rate(d) or 0.0 for r in group if not r.error), default=0.0)
             for d in ("up", "down")
@@ -58,7 +62,7 @@ def render(header: str, rows: list[Row]) -> str:
         out.append("")
         if listing:
             out.append(
-                "| protocol | client | time s | objects/s | allas-tui ÷ client | CPU s | RSS MiB |"
+                f"| protocol | client | time s | {unit} | allas-tui ÷ client | CPU s | RSS MiB |"
             )
             out.append("|---|---|---|---|---|---|---|")
         else:
@@ -94,7 +98,7 @@ def render(header: str, rows: list[Row]) -> str:
         ours = [r for r in group if r.client == OURS and not r.error]
         for r in ours:
             shares = ", ".join(
-                f"{'listing' if listing else d} {100 * (r.rate(d) or 0) / ceilings[d]:.0f} %"
+                f"{ONE_WAY.get(workload, d)} {100 * (r.rate(d) or 0) / ceilings[d]:.0f} %"
                 for d in (("up",) if listing else ("up", "down"))
                 if ceilings[d]
             )

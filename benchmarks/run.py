@@ -1,7 +1,7 @@
 """The benchmark: allas-tui against rclone, the aws CLI (v1 and v2), s5cmd,
 s3cmd and the swift CLI, on the same local Allas (radosgw over TLS), in one run.
 
-    .venv/bin/python benchmarks/run.py [--only W1,W2,W3] [--repeat 3] [--results FILE]
+    .venv/bin/python benchmarks/run.py [--only W1,W2,W3,W9,W10] [--repeat 3] [--results FILE]
 
 1. installs the peers (benchmarks/install_peers.sh);
 2. starts the local Allas unless it runs (tests/allas_stack/start.sh);
@@ -11,7 +11,8 @@ s3cmd and the swift CLI, on the same local Allas (radosgw over TLS), in one run.
    CPU seconds and peak RSS.
 
 W1: one large file up and down (S3 multipart, Swift SLO). W2: many small
-files up and down. W3: a full listing of a bucket of 100,000 objects.
+files up and down. W3: a full listing of a bucket of 100,000 objects. W9 and
+W10: W2's files and W1's file copied server-side into another bucket.
 The in-app workloads (W4-W7) are in benchmarks/in_app.py.
 """
 
@@ -114,9 +115,56 @@ def run_listing(allas: LocalAllas, peers: list[Peer], objects: int, repeat: int)
     return rows
 
 
+def run_copies(
+    allas: LocalAllas,
+    peers: list[Peer],
+    workload: str,
+    src: Path,
+    amount: float,
+    unit: str,
+    repeat: int,
+) -> list[Row]:
+    """Copy a bucket holding `src` (uploaded by allas-tui over each protocol,
+    so large objects are S3 multipart or Swift SLOs) into a fresh bucket."""
+    rows, sources = [], {}
+    try:
+        for peer in peers:
+            if peer.copy is None or peer.missing:
+                why = peer.missing or "no server-side copy of a whole bucket"
+                rows.append(Row(workload, peer.protocol, peer.name, error=why))
+                continue
+            if peer.protocol not in sources:
+                ours = next(
+                    p for p in peers if p.name == "allas-tui" and p.protocol == peer.protocol
+                )
+                sources[peer.protocol] = allas.fresh_bucket()
+                run_measured(ours.up(src, sources[peer.protocol]), ours.env)
+            print(f"  {workload} {peer.protocol} {peer.name}", file=sys.stderr, flush=True)
+            samples = []
+            try:
+                for attempt in range(repeat + 1):
+                    target = allas.fresh_bucket()
+                    try:
+                        sample = run_measured(peer.copy(sources[peer.protocol], target), peer.env)
+                    finally:
+                        allas.remove_bucket(target)
+                    if attempt:
+                        samples.append(sample)
+            except CommandFailed as exc:
+                rows.append(Row(workload, peer.protocol, peer.name, error=str(exc)[:100]))
+                continue
+            rows.append(
+                Row(workload, peer.protocol, peer.name, Summary.of(samples), None, amount, unit)
+            )
+    finally:
+        for bucket in sources.values():
+            allas.remove_bucket(bucket)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="W1,W2,W3", help="workloads, comma-separated")
+    parser.add_argument("--only", default="W1,W2,W3,W9,W10", help="workloads, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs after the warm-up")
     parser.add_argument("--big-mib", type=int, default=2048, help="W1's file size")
     parser.add_argument("--files", type=int, default=1000, help="W2's file count")
@@ -139,7 +187,7 @@ def main() -> int:
             wanted = args.peers.split(",")
             peers = [p for p in peers if p.name == "allas-tui" or any(w in p.name for w in wanted)]
         big, small = _make_data(
-            work, args.big_mib if "W1" in workloads else 1, args.files, args.file_kib
+            work, args.big_mib if workloads & {"W1", "W10"} else 1, args.files, args.file_kib
         )
         rows: list[Row] = []
         if "W1" in workloads:
@@ -152,13 +200,18 @@ def main() -> int:
             )
         if "W3" in workloads:
             rows += run_listing(allas, peers, args.objects, args.repeat)
+        if "W9" in workloads:
+            rows += run_copies(allas, peers, "W9", small, args.files, "files/s", args.repeat)
+        if "W10" in workloads:
+            mb = args.big_mib * 2**20 / 1e6
+            rows += run_copies(allas, peers, "W10", big, mb, "MB/s", args.repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         allas.stop_if_started()
     header = (
         f"{run_line('run.py')}; medians of {args.repeat} runs after a warm-up. "
         f"W1: {args.big_mib} MiB; W2: {args.files} x {args.file_kib} KiB; "
-        f"W3: {args.objects:,} objects."
+        f"W3: {args.objects:,} objects; W9, W10: W2's files and W1's file copied server-side."
     )
     text = render(header, rows)
     publish(text, args.results)
