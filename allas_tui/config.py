@@ -90,6 +90,7 @@ def load_config(path: Path | None = None) -> AppConfig:
             chunk_size=parse_size(transfers.get("chunk_size", defaults.chunk_size)),
             files_at_once=int(transfers.get("files_at_once", defaults.files_at_once)),
             chunks_at_once=int(transfers.get("chunks_at_once", defaults.chunks_at_once)),
+            copies_at_once=int(transfers.get("copies_at_once", defaults.copies_at_once)),
             listing_streams=int(transfers.get("listing_streams", defaults.listing_streams)),
             on_conflict=_conflict_policy(transfers.get("on_conflict", defaults.on_conflict)),
             timeout=float(transfers.get("timeout", defaults.timeout)),

@@ -66,6 +66,8 @@ class TransferQueue:
         self._files = ThreadPoolExecutor(
             settings.files_at_once, thread_name_prefix="allas-transfer"
         )
+        self._copies = ThreadPoolExecutor(settings.copies_at_once, thread_name_prefix="allas-copy")
+        """Server-side copies and moves: they wait on Allas, not on this link."""
         self._chunks = ThreadPoolExecutor(settings.chunks_at_once, thread_name_prefix="allas-chunk")
         self.paused = threading.Event()
         self.in_flight = InFlight()
@@ -220,7 +222,7 @@ class TransferQueue:
             batch.found += len(jobs)
         self._tally.added(jobs)
         for job in jobs:
-            self._files.submit(self._run, job)
+            self._start(job)
 
     def _control(self, job: TransferJob) -> TransferControl:
         return job_control(
@@ -274,7 +276,7 @@ class TransferQueue:
         with self._lock:
             self._unstarted += len(again)
         for job in again:
-            self._files.submit(self._run, job)
+            self._start(job)
         return len(again)
 
     def clear_finished(self) -> int:
@@ -305,7 +307,7 @@ class TransferQueue:
         for job in parked:
             job.policy = policy
             job.note = ""
-            self._files.submit(self._run, job)
+            self._start(job)
 
     def take_finished(self) -> list[TransferJob]:
         """Jobs that finished since the last call, for the UI to report."""
@@ -356,6 +358,7 @@ class TransferQueue:
         with self._room:
             self._room.notify_all()
         self._files.shutdown(wait=True, cancel_futures=True)
+        self._copies.shutdown(wait=True, cancel_futures=True)
         self._chunks.shutdown(wait=True, cancel_futures=True)
 
     def discard(self, jobs: Iterable[TransferJob]) -> None:
@@ -367,6 +370,10 @@ class TransferQueue:
                 self.journal.remove(job)
 
     # -- worker side ------------------------------------------------------------------
+    def _start(self, job: TransferJob) -> None:
+        pool = self._copies if job.direction.server_side else self._files
+        pool.submit(self._run, job)
+
     def _resized(self, job: TransferJob, size: int) -> None:
         self._tally.resized(job, size)
 
@@ -376,7 +383,7 @@ class TransferQueue:
             if batch.policy != "ask":  # answered while this job was checking
                 job.policy = batch.policy
                 self._unstarted += 1
-                self._files.submit(self._run, job)
+                self._start(job)
                 return
             job.note = "exists: waiting for your answer"
             batch.parked.append(job)
