@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -72,6 +73,35 @@ def _transfer_case(
     return Summary.of(ups), Summary.of(downs)
 
 
+Measure = Callable[[Peer], tuple[Summary, Summary | None]]
+"""One client's medians in one workload: one way, or up and down."""
+
+
+def _rows(
+    workload: str,
+    peers: list[Peer],
+    measure: Measure,
+    amount: float,
+    unit: str,
+    cannot: Callable[[Peer], str | None] = lambda peer: peer.missing,
+) -> list[Row]:
+    """A row per client: its medians, or why it could not run or failed."""
+    rows = []
+    for peer in peers:
+        why = cannot(peer)
+        if why:
+            rows.append(Row(workload, peer.protocol, peer.name, error=why))
+            continue
+        print(f"  {workload} {peer.protocol} {peer.name}", file=sys.stderr, flush=True)
+        try:
+            first, second = measure(peer)
+        except CommandFailed as exc:
+            rows.append(Row(workload, peer.protocol, peer.name, error=str(exc)[:100]))
+            continue
+        rows.append(Row(workload, peer.protocol, peer.name, first, second, amount, unit))
+    return rows
+
+
 def run_transfers(
     allas: LocalAllas,
     peers: list[Peer],
@@ -82,37 +112,24 @@ def run_transfers(
     repeat: int,
     work: Path,
 ) -> list[Row]:
-    rows = []
-    for peer in peers:
-        if peer.missing:
-            rows.append(Row(workload, peer.protocol, peer.name, error=peer.missing))
-            continue
-        print(f"  {workload} {peer.protocol} {peer.name}", file=sys.stderr, flush=True)
-        try:
-            up, down = _transfer_case(allas, peer, src, repeat, work)
-        except CommandFailed as exc:
-            rows.append(Row(workload, peer.protocol, peer.name, error=str(exc)[:100]))
-            continue
-        rows.append(Row(workload, peer.protocol, peer.name, up, down, amount, unit))
-    return rows
+    def measure(peer: Peer) -> tuple[Summary, Summary | None]:
+        return _transfer_case(allas, peer, src, repeat, work)
+
+    return _rows(workload, peers, measure, amount, unit)
 
 
 def run_listing(allas: LocalAllas, peers: list[Peer], objects: int, repeat: int) -> list[Row]:
     bucket = allas.filled_bucket(objects)
-    rows = []
-    for peer in peers:
-        if peer.missing or peer.listing is None:
-            rows.append(Row("W3", peer.protocol, peer.name, error=peer.missing or "no listing"))
-            continue
-        print(f"  W3 {peer.protocol} {peer.name}", file=sys.stderr, flush=True)
-        try:
-            samples = [run_measured(peer.listing(bucket), peer.env) for _ in range(repeat + 1)]
-        except CommandFailed as exc:
-            rows.append(Row("W3", peer.protocol, peer.name, error=str(exc)[:100]))
-            continue
-        listing = Summary.of(samples[1:])
-        rows.append(Row("W3", peer.protocol, peer.name, listing, None, objects, "objects/s"))
-    return rows
+
+    def measure(peer: Peer) -> tuple[Summary, Summary | None]:
+        assert peer.listing is not None  # `cannot` left out the others
+        samples = [run_measured(peer.listing(bucket), peer.env) for _ in range(repeat + 1)]
+        return Summary.of(samples[1:]), None
+
+    def cannot(peer: Peer) -> str | None:
+        return peer.missing or (None if peer.listing else "no listing")
+
+    return _rows("W3", peers, measure, objects, "objects/s", cannot)
 
 
 def run_copies(
@@ -126,40 +143,36 @@ def run_copies(
 ) -> list[Row]:
     """Copy a bucket holding `src` (uploaded by allas-tui over each protocol,
     so large objects are S3 multipart or Swift SLOs) into a fresh bucket."""
-    rows, sources = [], {}
-    try:
-        for peer in peers:
-            if peer.copy is None or peer.missing:
-                why = peer.missing or "no server-side copy of a whole bucket"
-                rows.append(Row(workload, peer.protocol, peer.name, error=why))
-                continue
-            if peer.protocol not in sources:
-                ours = next(
-                    p for p in peers if p.name == "allas-tui" and p.protocol == peer.protocol
-                )
-                sources[peer.protocol] = allas.fresh_bucket()
-                run_measured(ours.up(src, sources[peer.protocol]), ours.env)
-            print(f"  {workload} {peer.protocol} {peer.name}", file=sys.stderr, flush=True)
-            samples = []
+    sources: dict[str, str] = {}
+
+    def source(protocol: str) -> str:
+        if protocol not in sources:
+            ours = next(p for p in peers if p.name == "allas-tui" and p.protocol == protocol)
+            sources[protocol] = allas.fresh_bucket()
+            run_measured(ours.up(src, sources[protocol]), ours.env)
+        return sources[protocol]
+
+    def measure(peer: Peer) -> tuple[Summary, Summary | None]:
+        assert peer.copy is not None  # `cannot` left out the others
+        samples = []
+        for attempt in range(repeat + 1):
+            target = allas.fresh_bucket()
             try:
-                for attempt in range(repeat + 1):
-                    target = allas.fresh_bucket()
-                    try:
-                        sample = run_measured(peer.copy(sources[peer.protocol], target), peer.env)
-                    finally:
-                        allas.remove_bucket(target)
-                    if attempt:
-                        samples.append(sample)
-            except CommandFailed as exc:
-                rows.append(Row(workload, peer.protocol, peer.name, error=str(exc)[:100]))
-                continue
-            rows.append(
-                Row(workload, peer.protocol, peer.name, Summary.of(samples), None, amount, unit)
-            )
+                sample = run_measured(peer.copy(source(peer.protocol), target), peer.env)
+            finally:
+                allas.remove_bucket(target)
+            if attempt:  # the first run warms caches, pools and imports
+                samples.append(sample)
+        return Summary.of(samples), None
+
+    def cannot(peer: Peer) -> str | None:
+        return peer.missing or (None if peer.copy else "no server-side copy of a whole bucket")
+
+    try:
+        return _rows(workload, peers, measure, amount, unit, cannot)
     finally:
         for bucket in sources.values():
             allas.remove_bucket(bucket)
-    return rows
 
 
 def main() -> int:

@@ -81,7 +81,7 @@ class ObjectCopy:
         caveat = copy_caveat(backend.protocol, source.kind)
         if caveat is not None:
             raise NotSupported(f"{self.source_key!r} was not copied: {caveat}.", hint=COPY_ADVICE)
-        if self.on_size is not None:
+        if self.on_size is not None and source.size != self.listed_size:
             self.on_size(source.size)
         meter = ProgressMeter(source.size, self.progress)
         pieces = self.control.retrying(

@@ -77,8 +77,21 @@ class S3Chunks(ChunkPrimitives):
 
     def start_multipart(self, bucket: str, key: str, path: Path, size: int, part_size: int) -> str:
         content_type = mimetypes.guess_type(path.name)[0]
+        return self._create_upload("start the upload of", bucket, key, content_type)
+
+    def _create_upload(
+        self,
+        action: str,
+        bucket: str,
+        key: str,
+        content_type: str | None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> str:
+        """CreateMultipartUpload with the object's content type and metadata; its UploadId."""
         extra: dict[str, Any] = {"ContentType": content_type} if content_type else {}
-        with self._errors("start the upload of", bucket, key):
+        if metadata:
+            extra["Metadata"] = dict(metadata)
+        with self._errors(action, bucket, key):
             return self.client.create_multipart_upload(Bucket=bucket, Key=key, **extra)["UploadId"]
 
     def list_parts(self, bucket: str, key: str, upload_id: str) -> dict[int, UploadedPart]:
@@ -163,11 +176,9 @@ class S3Chunks(ChunkPrimitives):
         ]
 
     def start_copy(self, source: ObjectHead, bucket: str, key: str, part_size: int) -> str:
-        extra: dict[str, Any] = {"ContentType": source.content_type} if source.content_type else {}
-        with self._errors("start the copy to", bucket, key):
-            return self.client.create_multipart_upload(
-                Bucket=bucket, Key=key, Metadata=dict(source.metadata), **extra
-            )["UploadId"]
+        return self._create_upload(
+            "start the copy to", bucket, key, source.content_type, source.metadata
+        )
 
     def copy_part(
         self, piece: CopyPiece, bucket: str, key: str, upload_id: str, number: int

@@ -156,7 +156,8 @@ def _source(selection: Selection) -> tuple[str, str, list[Picked]] | None:
             return None
         return buckets[0].key, "", [Picked("")]
     picked = [
-        Picked(r.key, -1 if r.size is None else selection.true_sizes.get(r.key, r.size))
+        # the listed size, not a HEAD's: a DLO's listed 0 is what tells it over S3
+        Picked(r.key, -1 if r.size is None else r.size)
         for r in rows
         if r.kind in (RowKind.OBJECT, RowKind.FOLDER)
     ]
